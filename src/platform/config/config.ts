@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * One typed configuration for every process. The schema is keyed by the environment variable
+ * names themselves so a validation failure names exactly the setting to fix (seed ORD-P1-04:
+ * a consumer silently disabled by a missing setting).
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const csv = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+
+export const settingsSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: int(0, 65535).default(8080),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_MAX: int(1, 500).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  EPHEMERAL: bool.default(false),
+  CORS_ORIGINS: csv.default([]),
+  BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(1024 * 1024),
+  DOCS_ENABLED: bool.default(true),
+  ORDERLINE_ADMIN_EMAIL: z.string().email().optional(),
+  ORDERLINE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  AUTH_ISSUER: z.string().min(1).default('orderline'),
+  AUTH_JWT_KEYS: z.string().optional(),
+  AUTH_JWT_KEYS_FILE: z.string().optional(),
+  AUTH_ACCESS_TTL_STAFF_SECONDS: int(60, 86_400).default(900),
+  AUTH_ACCESS_TTL_CUSTOMER_SECONDS: int(60, 86_400).default(3600),
+  AUTH_REFRESH_TTL_STAFF_SECONDS: int(300, 30 * 86_400).default(12 * 3600),
+  AUTH_REFRESH_TTL_CUSTOMER_SECONDS: int(300, 30 * 86_400).default(7 * 86_400),
+  AUTH_LOGIN_MAX_FAILURES: int(1, 100).default(5),
+  AUTH_LOCKOUT_MINUTES: int(1, 24 * 60).default(15),
+  BUS_URL: z
+    .string()
+    .regex(/^(memory|redis(s)?:\/\/.+|nats:\/\/.+)$/, 'must be memory, redis://… or nats://…')
+    .default('memory'),
+  SCHEDULER_TIMEZONE: z.string().min(1).default('UTC'),
+  // Eventing (docs/eventing.md): outbox relay, consumers, dead letters, scheduler, compensations.
+  BUS_PREFIX: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lowercase letters, digits, _ or -').default('orderline'),
+  BUS_STREAM_MAXLEN: int(1000, 1_000_000_000).default(1_000_000),
+  BUS_PUBLISH_TIMEOUT_MS: int(100, 120_000).default(5000),
+  OUTBOX_BATCH_SIZE: int(1, 10_000).default(200),
+  OUTBOX_POLL_MIN_MS: int(1, 60_000).default(50),
+  OUTBOX_POLL_MAX_MS: int(10, 600_000).default(5000),
+  OUTBOX_LEASE_MS: int(50, 3_600_000).default(30_000),
+  OUTBOX_MAX_ATTEMPTS: int(1, 1000).default(30),
+  OUTBOX_RETRY_BASE_MS: int(1, 600_000).default(500),
+  OUTBOX_RETRY_MAX_MS: int(1, 3_600_000).default(300_000),
+  OUTBOX_RETENTION_HOURS: int(1, 24 * 365).default(7 * 24),
+  CONSUMER_CONCURRENCY: int(1, 256).default(8),
+  CONSUMER_RETRY_DELAYS_MS: csv.pipe(z.array(z.coerce.number().int().min(0).max(60_000))).default([100, 200, 400]),
+  CONSUMER_REDELIVERY_BASE_MS: int(1, 3_600_000).default(1000),
+  CONSUMER_REDELIVERY_MAX_MS: int(1, 24 * 3_600_000).default(300_000),
+  CONSUMER_MAX_DELIVERIES: int(1, 1000).default(10),
+  CONSUMER_ACK_WAIT_MS: int(100, 3_600_000).default(30_000),
+  INBOX_RETENTION_HOURS: int(1, 24 * 3650).default(30 * 24),
+  DLQ_REPLAY_WINDOW_HOURS: int(1, 24 * 3650).default(14 * 24),
+  COMPENSATION_RETRY_CRON: z.string().min(1).default('* * * * *'),
+  COMPENSATION_MAX_ATTEMPTS: int(1, 1000).default(20),
+  COMPENSATION_RETRY_BASE_MS: int(1, 3_600_000).default(5000),
+  COMPENSATION_RETRY_MAX_MS: int(1, 24 * 3_600_000).default(30 * 60_000),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export interface Config extends Settings {
+  isProduction: boolean;
+  /** Where the data lives, for humans: `postgres` or the PGlite directory / `memory`. */
+  databaseKind: 'postgres' | 'pglite';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Names of settings whose values must never be printed. */
+export const SECRET_SETTINGS = new Set([
+  'DATABASE_URL',
+  'ORDERLINE_ADMIN_PASSWORD',
+  'AUTH_JWT_KEYS',
+]);
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `ORDERLINE_CONFIG_FILE` (JSON of setting → value); the environment wins over the file. */
+function withConfigFile(env: Env): Env {
+  const file = env.ORDERLINE_CONFIG_FILE;
+  if (!file) return env;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`ORDERLINE_CONFIG_FILE: cannot read ${file}: ${(err as Error).message}`]);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError([`ORDERLINE_CONFIG_FILE: ${file} must hold a JSON object of settings`]);
+  }
+  const fromFile = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+  return { ...fromFile, ...env };
+}
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Record<keyof Settings, string>> = {}): Config {
+  const merged: Env = { ...withConfigFile(env), ...overrides };
+  // Empty strings count as unset, the way shells and Kubernetes manifests usually mean them.
+  const input = Object.fromEntries(
+    Object.keys(settingsSchema.shape).map((k) => [k, merged[k] === '' ? undefined : merged[k]]),
+  );
+  const result = settingsSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  const s = result.data;
+  const problems: string[] = [];
+  const isProduction = s.NODE_ENV === 'production';
+  if (isProduction) {
+    // No default that is only right in development is accepted in production.
+    if (s.CORS_ORIGINS.includes('*')) problems.push('CORS_ORIGINS: wildcard "*" is refused in production');
+    if (!s.DATABASE_URL) problems.push('DATABASE_URL: required in production (embedded PGlite is for development)');
+    if (!s.ORDERLINE_ADMIN_EMAIL) problems.push('ORDERLINE_ADMIN_EMAIL: required in production');
+    if (!s.ORDERLINE_ADMIN_PASSWORD) problems.push('ORDERLINE_ADMIN_PASSWORD: required in production');
+    if (!s.AUTH_JWT_KEYS && !s.AUTH_JWT_KEYS_FILE)
+      problems.push('AUTH_JWT_KEYS: signing keys are required in production (or AUTH_JWT_KEYS_FILE)');
+  }
+  if (s.ORDERLINE_ADMIN_EMAIL && !s.ORDERLINE_ADMIN_PASSWORD)
+    problems.push('ORDERLINE_ADMIN_PASSWORD: required when ORDERLINE_ADMIN_EMAIL is set');
+  problems.push(...eventingProblems(s));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...s, isProduction, databaseKind: s.DATABASE_URL ? 'postgres' : 'pglite' };
+}
+
+/**
+ * Inbox rows are the only memory of "already applied" (G4): they must outlive every redelivery
+ * (all deliveries at the longest backoff) plus the manual replay window (NServiceBus's rule).
+ */
+function eventingProblems(s: Settings): string[] {
+  const problems: string[] = [];
+  const redeliveryHours = (s.CONSUMER_MAX_DELIVERIES * s.CONSUMER_REDELIVERY_MAX_MS) / 3_600_000;
+  if (s.INBOX_RETENTION_HOURS < redeliveryHours + s.DLQ_REPLAY_WINDOW_HOURS)
+    problems.push(
+      `INBOX_RETENTION_HOURS: must be at least the redelivery window plus DLQ_REPLAY_WINDOW_HOURS (${Math.ceil(redeliveryHours + s.DLQ_REPLAY_WINDOW_HOURS)} h)`,
+    );
+  if (s.OUTBOX_POLL_MIN_MS > s.OUTBOX_POLL_MAX_MS) problems.push('OUTBOX_POLL_MIN_MS: must not exceed OUTBOX_POLL_MAX_MS');
+  if (s.OUTBOX_RETRY_BASE_MS > s.OUTBOX_RETRY_MAX_MS) problems.push('OUTBOX_RETRY_BASE_MS: must not exceed OUTBOX_RETRY_MAX_MS');
+  return problems;
+}
+
+/** The effective configuration with secrets redacted (`orderline config`). */
+export function redactedConfig(config: Config): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(config).map(([k, v]) => {
+      if (typeof v !== 'string') return [k, v];
+      // Credentials inside any URL are hidden; other secrets entirely.
+      if (/^[a-z]+:\/\//.test(v)) return [k, v.replace(/\/\/[^@/]*@/, '//***@')];
+      return [k, SECRET_SETTINGS.has(k) ? '***' : v];
+    }),
+  );
+}

@@ -1,0 +1,142 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { newRequestId } from '../ids.js';
+import type { Logger } from '../logging/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import type { HttpApp } from './types.js';
+
+export interface ReadinessCheck {
+  name: string;
+  /** Resolves when healthy; rejects (or returns a message) when not. */
+  check: () => Promise<string | undefined | void>;
+}
+
+export interface HttpAppOptions {
+  logger: Logger;
+  metrics: Metrics;
+  bodyLimit: number;
+  docs: boolean;
+  title?: string;
+  readiness?: ReadinessCheck[];
+}
+
+/** Accepted inbound request ids: printable and bounded, so nothing odd reaches logs (GW-P1-01). */
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * Builds (does not start) a Fastify app with what every Orderline process serves: zod validation
+ * and serialization, problem+json errors, request ids, OpenAPI, /healthz, /readyz and /metrics.
+ * Services add routes afterwards; `listen()` is the caller's business (tests use `inject`).
+ */
+export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const inbound = req.headers['x-request-id'];
+      return typeof inbound === 'string' && REQUEST_ID_RE.test(inbound) ? inbound : newRequestId();
+    },
+    // Our onResponse hook logs one line per request with the route template instead.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: false },
+  }).withTypeProvider<ZodTypeProviderApp>() as unknown as HttpApp;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler(options.metrics));
+  app.setNotFoundHandler(notFoundHandler);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    options.metrics.httpDuration.observe(
+      { method: request.method, route, status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
+    const level = reply.statusCode >= 500 ? 'error' : 'debug';
+    request.log[level](
+      { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+  });
+
+  if (options.docs) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: options.title ?? 'Orderline API',
+          version: '1',
+          description: 'Event-driven commerce backend. Errors are application/problem+json (RFC 9457).',
+        },
+        components: {
+          securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        },
+      },
+      transform: jsonSchemaTransform,
+      transformObject: jsonSchemaTransformObject,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+    app.get('/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  }
+
+  registerHealthRoutes(app, options);
+  return app;
+}
+
+type ZodTypeProviderApp = import('fastify-type-provider-zod').ZodTypeProvider;
+
+function registerHealthRoutes(app: HttpApp, options: HttpAppOptions): void {
+  const infra = { tags: ['operations'] };
+  app.get(
+    '/healthz',
+    { config: { access: { kind: 'public' } }, schema: { ...infra, response: { 200: z.object({ status: z.literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/readyz',
+    {
+      config: { access: { kind: 'public' } },
+      schema: {
+        ...infra,
+        response: {
+          200: z.object({ status: z.enum(['ready', 'not_ready']), checks: z.record(z.string(), z.string()) }),
+          503: z.object({ status: z.enum(['ready', 'not_ready']), checks: z.record(z.string(), z.string()) }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const checks: Record<string, string> = {};
+      let ready = true;
+      await Promise.all(
+        (options.readiness ?? []).map(async (c) => {
+          try {
+            const problemText = await c.check();
+            checks[c.name] = problemText ? problemText : 'ok';
+            if (problemText) ready = false;
+          } catch (err) {
+            checks[c.name] = (err as Error).message || 'failed';
+            ready = false;
+          }
+        }),
+      );
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+    },
+  );
+  app.get('/metrics', { config: { access: { kind: 'public' } }, schema: { hide: true } }, async (_request, reply) => {
+    reply.type(options.metrics.registry.contentType);
+    return options.metrics.registry.metrics();
+  });
+}

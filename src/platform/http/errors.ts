@@ -1,0 +1,55 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { type FieldError, validationFailed } from '../errors/app-error.js';
+import { problem, toProblem } from '../errors/problem.js';
+import type { Metrics } from '../observability/metrics.js';
+
+const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
+
+function fieldPath(instancePath: string, params: Record<string, unknown> | undefined, part: string): string {
+  const path = instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const missing = typeof params?.missingProperty === 'string' ? params.missingProperty : '';
+  return [part, path, missing].filter(Boolean).join('.');
+}
+
+/** One error handler for every route: problem+json with a stable code, never a stack trace. */
+export function errorHandler(metrics: Metrics) {
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    let body;
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const fields: FieldError[] = err.validation.map((v) => ({
+        path: fieldPath(v.instancePath, v.params as Record<string, unknown>, err.validationContext ?? ''),
+        message: v.message ?? 'invalid',
+      }));
+      body = toProblem(validationFailed('The request is not valid; see errors for each field.', fields));
+    } else {
+      if (isResponseSerializationError(err)) request.log.error({ err, issues: err.cause.issues }, 'response does not match its schema');
+      body = toProblem(err);
+    }
+    if (body.status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ code: body.code, status: body.status }, 'request refused');
+    metrics.httpErrors.inc({
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: body.status,
+      code: body.code,
+    });
+    const retryAfter = body.retryAfter;
+    if (typeof retryAfter === 'number') reply.header('retry-after', String(Math.ceil(retryAfter)));
+    return reply
+      .status(body.status)
+      .type(PROBLEM_JSON)
+      .send({ ...body, instance: request.url, requestId: request.id });
+  };
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
+  return reply
+    .status(404)
+    .type(PROBLEM_JSON)
+    .send({
+      ...problem(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
+      instance: request.url,
+      requestId: request.id,
+    });
+}
