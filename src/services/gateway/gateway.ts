@@ -1,0 +1,85 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { FastifyRequest, RouteOptions } from 'fastify';
+import { AppError } from '../../platform/errors/app-error.js';
+import type { HttpApp } from '../../platform/http/types.js';
+import type { Logger } from '../../platform/logging/logger.js';
+import type { ServiceModule } from '../../platform/module.js';
+import type { Access } from '../../platform/security/access.js';
+import { hasPermission, type Principal } from '../../platform/security/principal.js';
+
+export const API_PREFIX = '/api/v1';
+
+export interface GatewayOptions {
+  corsOrigins: string[];
+  logger: Logger;
+  /** Verifies an access token and its session; throws AppError('unauthenticated') when not valid. */
+  authenticate: ((token: string) => Promise<Principal>) | undefined;
+  modules: ServiceModule[];
+}
+
+/**
+ * The single public entry in embedded mode: CORS from an allowlist, security headers, token
+ * verification and the per-route access check, then every enabled service's routes under
+ * `/api/v1`. Every route must declare its access (secure by default): one that does not is
+ * refused when the process starts rather than silently left open.
+ */
+export async function registerGateway(app: HttpApp, options: GatewayOptions): Promise<void> {
+  await app.register(helmet, {
+    // The API serves JSON; the only HTML is the docs UI, which needs its inline assets.
+    contentSecurityPolicy: false,
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  await app.register(cors, {
+    origin: options.corsOrigins.includes('*') ? true : options.corsOrigins,
+    credentials: true,
+    exposedHeaders: ['x-request-id', 'retry-after', 'location'],
+  });
+
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const isInfra = route.url.startsWith('/docs') || route.method === 'HEAD' || route.method === 'OPTIONS';
+    if (!isInfra && !route.config?.access) {
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule (config.access)`);
+    }
+  });
+
+  // Authenticate and authorize before the body is parsed: an anonymous caller gets 401, not 400.
+  app.addHook('onRequest', async (request) => {
+    const rule = request.routeOptions.config?.access;
+    if (!rule) return; // unmatched routes (404) and docs
+    const principal = await principalFrom(request, options.authenticate);
+    if (principal) request.principal = principal;
+    enforce(rule, principal);
+  });
+
+  await app.register(
+    async (api) => {
+      for (const module of options.modules) {
+        if (module.routes) await module.routes(api as HttpApp);
+      }
+    },
+    { prefix: API_PREFIX },
+  );
+}
+
+async function principalFrom(
+  request: FastifyRequest,
+  authenticate: GatewayOptions['authenticate'],
+): Promise<Principal | undefined> {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw new AppError('unauthenticated', 'unauthenticated', 'Authorization must be "Bearer <token>"');
+  if (!authenticate)
+    throw new AppError('unavailable', 'auth_unavailable', 'The auth service is not enabled in this process');
+  return authenticate(match[1]!);
+}
+
+export function enforce(rule: Access, principal: Principal | undefined): void {
+  if (rule.kind === 'public') return;
+  if (!principal) throw new AppError('unauthenticated', 'unauthenticated', 'This endpoint requires a bearer token');
+  if (rule.types && !rule.types.includes(principal.type))
+    throw new AppError('forbidden', 'forbidden', `This endpoint is not available to ${principal.type} accounts`);
+  if (rule.permission && !hasPermission(principal.permissions, rule.permission))
+    throw new AppError('forbidden', 'forbidden', `Missing permission ${rule.permission}`);
+}
