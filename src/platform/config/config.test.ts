@@ -37,7 +37,13 @@ describe('loadConfig', () => {
     const problems = problemsOf({ NODE_ENV: 'production', CORS_ORIGINS: '*' });
     const names = problems.map((p) => p.split(':')[0]);
     expect(names).toEqual(
-      expect.arrayContaining(['CORS_ORIGINS', 'DATABASE_URL', 'ORDERLINE_ADMIN_EMAIL', 'ORDERLINE_ADMIN_PASSWORD', 'AUTH_JWT_KEYS']),
+      expect.arrayContaining([
+        'CORS_ORIGINS',
+        'DATABASE_URL',
+        'ORDERLINE_ADMIN_EMAIL',
+        'ORDERLINE_ADMIN_PASSWORD',
+        'AUTH_JWT_KEYS',
+      ]),
     );
   });
 

@@ -10,14 +10,12 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const csv = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s.length > 0),
-  );
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0),
+);
 
 export const settingsSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -52,7 +50,10 @@ export const settingsSchema = z.object({
     .default('memory'),
   SCHEDULER_TIMEZONE: z.string().min(1).default('UTC'),
   // Eventing (docs/eventing.md): outbox relay, consumers, dead letters, scheduler, compensations.
-  BUS_PREFIX: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lowercase letters, digits, _ or -').default('orderline'),
+  BUS_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]*$/, 'lowercase letters, digits, _ or -')
+    .default('orderline'),
   BUS_STREAM_MAXLEN: int(1000, 1_000_000_000).default(1_000_000),
   BUS_PUBLISH_TIMEOUT_MS: int(100, 120_000).default(5000),
   OUTBOX_BATCH_SIZE: int(1, 10_000).default(200),
@@ -64,7 +65,9 @@ export const settingsSchema = z.object({
   OUTBOX_RETRY_MAX_MS: int(1, 3_600_000).default(300_000),
   OUTBOX_RETENTION_HOURS: int(1, 24 * 365).default(7 * 24),
   CONSUMER_CONCURRENCY: int(1, 256).default(8),
-  CONSUMER_RETRY_DELAYS_MS: csv.pipe(z.array(z.coerce.number().int().min(0).max(60_000))).default([100, 200, 400]),
+  CONSUMER_RETRY_DELAYS_MS: csv
+    .pipe(z.array(z.string().regex(/^\d+$/, 'milliseconds').transform(Number)))
+    .default([100, 200, 400]),
   CONSUMER_REDELIVERY_BASE_MS: int(1, 3_600_000).default(1000),
   CONSUMER_REDELIVERY_MAX_MS: int(1, 24 * 3_600_000).default(300_000),
   CONSUMER_MAX_DELIVERIES: int(1, 1000).default(10),
@@ -93,11 +96,7 @@ export class ConfigError extends Error {
 }
 
 /** Names of settings whose values must never be printed. */
-export const SECRET_SETTINGS = new Set([
-  'DATABASE_URL',
-  'ORDERLINE_ADMIN_PASSWORD',
-  'AUTH_JWT_KEYS',
-]);
+export const SECRET_SETTINGS = new Set(['DATABASE_URL', 'ORDERLINE_ADMIN_PASSWORD', 'AUTH_JWT_KEYS']);
 
 type Env = Record<string, string | undefined>;
 
@@ -118,7 +117,10 @@ function withConfigFile(env: Env): Env {
   return { ...fromFile, ...env };
 }
 
-export function loadConfig(env: Env = process.env, overrides: Partial<Record<keyof Settings, string>> = {}): Config {
+export function loadConfig(
+  env: Env = process.env,
+  overrides: Partial<Record<keyof Settings, string>> = {},
+): Config {
   const merged: Env = { ...withConfigFile(env), ...overrides };
   // Empty strings count as unset, the way shells and Kubernetes manifests usually mean them.
   const input = Object.fromEntries(
@@ -126,9 +128,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<key
   );
   const result = settingsSchema.safeParse(input);
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
   const s = result.data;
   const problems: string[] = [];
@@ -136,7 +136,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<key
   if (isProduction) {
     // No default that is only right in development is accepted in production.
     if (s.CORS_ORIGINS.includes('*')) problems.push('CORS_ORIGINS: wildcard "*" is refused in production');
-    if (!s.DATABASE_URL) problems.push('DATABASE_URL: required in production (embedded PGlite is for development)');
+    if (!s.DATABASE_URL)
+      problems.push('DATABASE_URL: required in production (embedded PGlite is for development)');
     if (!s.ORDERLINE_ADMIN_EMAIL) problems.push('ORDERLINE_ADMIN_EMAIL: required in production');
     if (!s.ORDERLINE_ADMIN_PASSWORD) problems.push('ORDERLINE_ADMIN_PASSWORD: required in production');
     if (!s.AUTH_JWT_KEYS && !s.AUTH_JWT_KEYS_FILE)
@@ -160,8 +161,10 @@ function eventingProblems(s: Settings): string[] {
     problems.push(
       `INBOX_RETENTION_HOURS: must be at least the redelivery window plus DLQ_REPLAY_WINDOW_HOURS (${Math.ceil(redeliveryHours + s.DLQ_REPLAY_WINDOW_HOURS)} h)`,
     );
-  if (s.OUTBOX_POLL_MIN_MS > s.OUTBOX_POLL_MAX_MS) problems.push('OUTBOX_POLL_MIN_MS: must not exceed OUTBOX_POLL_MAX_MS');
-  if (s.OUTBOX_RETRY_BASE_MS > s.OUTBOX_RETRY_MAX_MS) problems.push('OUTBOX_RETRY_BASE_MS: must not exceed OUTBOX_RETRY_MAX_MS');
+  if (s.OUTBOX_POLL_MIN_MS > s.OUTBOX_POLL_MAX_MS)
+    problems.push('OUTBOX_POLL_MIN_MS: must not exceed OUTBOX_POLL_MAX_MS');
+  if (s.OUTBOX_RETRY_BASE_MS > s.OUTBOX_RETRY_MAX_MS)
+    problems.push('OUTBOX_RETRY_BASE_MS: must not exceed OUTBOX_RETRY_MAX_MS');
   return problems;
 }
 

@@ -34,7 +34,9 @@ const SCHEMA_RE = /^[a-z][a-z0-9_]*$/;
  */
 export function readMigrations(dir: string | URL, options: { prefix?: string } = {}): MigrationFile[] {
   const path = typeof dir === 'string' ? dir : fileURLToPath(dir);
-  const files = readdirSync(path).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(path)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   return files.map((file) => {
     const match = FILE_RE.exec(file);
     if (!match) throw new Error(`Migration file name ${file} in ${path} must look like 0001_name.sql`);
@@ -53,21 +55,30 @@ const ident = (schema: string): string => {
   return `"${schema}"`;
 };
 
+const lockStatement = (schema: string): string =>
+  `SELECT pg_advisory_xact_lock(hashtext('orderline:migrate:${schema}'));`;
+
+/** Creates the schema and its ledger under the schema's lock: IF NOT EXISTS alone races on PostgreSQL. */
 async function ensureLedger(db: Database, schema: string): Promise<void> {
   await db.execScript(
-    `CREATE SCHEMA IF NOT EXISTS ${ident(schema)};
+    `BEGIN;
+     ${lockStatement(schema)}
+     CREATE SCHEMA IF NOT EXISTS ${ident(schema)};
      CREATE TABLE IF NOT EXISTS ${ident(schema)}.schema_migrations (
        version text PRIMARY KEY,
        name text NOT NULL,
        checksum text NOT NULL,
        applied_at timestamptz NOT NULL DEFAULT now()
-     );`,
+     );
+     COMMIT;`,
   );
 }
 
 async function appliedMigrations(db: Database, schema: string): Promise<Map<string, string>> {
   const rows = await sql<{ version: string; checksum: string }>`
-    select version, checksum from ${sql.table(`${schema}.schema_migrations`)} order by version`.execute(db.root);
+    select version, checksum from ${sql.table(`${schema}.schema_migrations`)} order by version`.execute(
+    db.root,
+  );
   return new Map(rows.rows.map((r) => [r.version, r.checksum]));
 }
 
@@ -89,9 +100,8 @@ export async function migrateSchema(db: Database, schema: string, files: Migrati
         );
       continue;
     }
-    const lockKey = `orderline:migrate:${schema}`;
     const script = `BEGIN;
-SELECT pg_advisory_xact_lock(hashtext('${lockKey}'));
+${lockStatement(schema)}
 SET LOCAL search_path TO ${ident(schema)}, public;
 DO $orderline$ BEGIN
   IF EXISTS (SELECT 1 FROM ${ident(schema)}.schema_migrations WHERE version = '${file.version}') THEN
@@ -117,7 +127,11 @@ COMMIT;`;
   return ran;
 }
 
-export async function migrationStatus(db: Database, schema: string, files: MigrationFile[]): Promise<MigrationStatus> {
+export async function migrationStatus(
+  db: Database,
+  schema: string,
+  files: MigrationFile[],
+): Promise<MigrationStatus> {
   const exists = await sql<{ present: boolean }>`
     select to_regclass(${`${schema}.schema_migrations`}) is not null as present`.execute(db.root);
   const applied = exists.rows[0]?.present ? await appliedMigrations(db, schema) : new Map<string, string>();

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { id, occurredAt } from './common.schemas.js';
+import { defineEvent } from './contract.js';
+
+/** auth, user (staff directory) and customer topics. Payloads carry ids, never raw PII (G10). */
+const principalType = z.enum(['customer', 'admin', 'shipper']);
+
+export const authLogin = defineEvent({
+  topic: 'auth.login',
+  version: 1,
+  publisher: 'auth',
+  consumers: ['customer', 'analytics'],
+  key: 'principal id',
+  description: 'A successful login.',
+  schema: z.object({ principalId: id, principalType, sessionId: id, occurredAt }),
+});
+
+export const authPasswordChanged = defineEvent({
+  topic: 'auth.password_changed',
+  version: 1,
+  publisher: 'auth',
+  consumers: ['customer', 'notification'],
+  key: 'principal id',
+  description: 'A password was changed or reset.',
+  schema: z.object({ principalId: id, principalType, reason: z.enum(['changed', 'reset']), occurredAt }),
+});
+
+const userLifecycle = z.object({
+  userId: id,
+  role: z.string().min(1),
+  status: z.enum(['active', 'suspended', 'deleted']),
+  actorId: id.nullable(),
+  occurredAt,
+});
+const userTopic = <const T extends string>(topic: T, description: string) =>
+  defineEvent({
+    topic,
+    version: 1,
+    publisher: 'user',
+    consumers: ['notification', 'analytics'],
+    key: 'user id',
+    description,
+    schema: userLifecycle,
+  });
+export const userCreated = userTopic('user.created', 'A staff account was created.');
+export const userUpdated = userTopic('user.updated', 'A staff account was changed.');
+export const userDeleted = userTopic('user.deleted', 'A staff account was deleted.');
+export const userStatusChanged = userTopic(
+  'user.status_changed',
+  'A staff account was suspended or reactivated.',
+);
+
+const customerStatus = z.enum(['active', 'suspended', 'deleted']);
+export const customerCreated = defineEvent({
+  topic: 'customer.created',
+  version: 1,
+  publisher: 'customer',
+  consumers: ['loyalty', 'notification', 'analytics'],
+  key: 'customer id',
+  description: 'A customer registered.',
+  schema: z.object({ customerId: id, principalId: id, locale: z.string().nullable(), occurredAt }),
+});
+
+export const customerUpdated = defineEvent({
+  topic: 'customer.updated',
+  version: 1,
+  publisher: 'customer',
+  consumers: ['analytics'],
+  key: 'customer id',
+  description: 'A profile change; names of the changed fields only, no PII.',
+  schema: z.object({ customerId: id, changedFields: z.array(z.string()), occurredAt }),
+});
+
+export const customerStatusChanged = defineEvent({
+  topic: 'customer.status_changed',
+  version: 1,
+  publisher: 'customer',
+  consumers: ['auth', 'analytics'],
+  key: 'customer id',
+  description: 'A customer was suspended, reactivated or deleted.',
+  schema: z.object({ customerId: id, oldStatus: customerStatus, newStatus: customerStatus, occurredAt }),
+});
+
+export const customerDeleted = defineEvent({
+  topic: 'customer.deleted',
+  version: 1,
+  publisher: 'customer',
+  consumers: ['loyalty', 'notification', 'review', 'analytics', 'auth'],
+  key: 'customer id',
+  description: 'GDPR erasure: every service erases or anonymizes what it holds about the customer (G10).',
+  schema: z.object({ customerId: id, principalId: id, occurredAt }),
+});

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { id, lineItem, money, occurredAt, orderStatus, quantity, sku } from './common.schemas.js';
+import { defineEvent } from './contract.js';
+
+/** order topics. There is no orders.order.completed / .cancelled: read status_changed (A9). */
+export const orderStatusChanged = defineEvent({
+  topic: 'orders.order.status_changed',
+  version: 1,
+  publisher: 'order',
+  consumers: [
+    'fulfillment',
+    'warehouse',
+    'payment',
+    'promotion',
+    'loyalty',
+    'customer',
+    'shipping',
+    'notification',
+    'analytics',
+    'review',
+  ],
+  key: 'order id',
+  description:
+    'THE order lifecycle topic; consumers switch on newStatus and ignore non-newer sequences (G6).',
+  schema: z.object({
+    orderId: id,
+    customerId: id.nullable(),
+    oldStatus: orderStatus.nullable(),
+    newStatus: orderStatus,
+    sequence: z.number().int().positive(),
+    total: money,
+    items: z.array(lineItem.extend({ warehouseId: id.nullable().optional() })),
+    reason: z.string().nullable(),
+    occurredAt,
+  }),
+});
+
+export const captureRequested = defineEvent({
+  topic: 'orders.payment.capture_requested',
+  version: 1,
+  publisher: 'order',
+  consumers: ['order'],
+  key: 'order id',
+  description: "Asynchronous capture step, handled by order's own worker.",
+  schema: z.object({ orderId: id, paymentId: id, amount: money, occurredAt }),
+});
+
+const returnItem = z.object({ sku, quantity, warehouseId: id.nullable() });
+const returnBase = z.object({ returnId: id, orderId: id, customerId: id.nullable(), occurredAt });
+const returnConsumers = [
+  'warehouse',
+  'payment',
+  'fulfillment',
+  'notification',
+  'analytics',
+  'customer',
+] as const;
+const returnTopic = <const T extends string, S extends z.ZodType>(topic: T, schema: S, description: string) =>
+  defineEvent({
+    topic,
+    version: 1,
+    publisher: 'order',
+    consumers: returnConsumers,
+    key: 'return id',
+    description,
+    schema,
+  });
+
+export const returnRequested = returnTopic(
+  'orders.return.requested',
+  returnBase.extend({ items: z.array(returnItem), reason: z.string().nullable() }),
+  'A customer asked to return items.',
+);
+export const returnApproved = returnTopic('orders.return.approved', returnBase, 'A return was approved.');
+export const returnRejected = returnTopic(
+  'orders.return.rejected',
+  returnBase.extend({ reason: z.string().nullable() }),
+  'A return was rejected.',
+);
+export const returnCompleted = returnTopic(
+  'orders.return.completed',
+  returnBase.extend({ items: z.array(returnItem), refund: money }),
+  'Returned goods received: warehouse restocks, payment refunds.',
+);

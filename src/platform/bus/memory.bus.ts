@@ -1,0 +1,167 @@
+import type { EventEnvelope } from '../../contracts/index.js';
+import type { BusSubscription, DeliveryHandler, EventBus, SubscribeOptions } from './bus.types.js';
+
+interface Entry {
+  id: string;
+  key: string;
+  body: string;
+  deliveryCount: number;
+  availableAt: number;
+  inFlight: boolean;
+  settled: ((error?: Error) => void)[];
+}
+
+interface MemorySubscription {
+  name: string;
+  topics: ReadonlySet<string>;
+  handler: DeliveryHandler;
+  options: SubscribeOptions;
+  entries: Entry[];
+  active: number;
+  timer: NodeJS.Timeout | undefined;
+  closed: boolean;
+}
+
+export interface MemoryBusOptions {
+  /**
+   * How long `publish` waits for every subscription to settle an event (handled, skipped as a
+   * duplicate, or dead-lettered). The relay marks a row published only after that, so a crash of
+   * the embedded process never loses an event held only in memory (G3); an unsettled event is
+   * reported as not yet published and the relay re-offers it (deduplicated while still queued).
+   */
+  settleTimeoutMs?: number;
+  onError?: (err: unknown, subscription: string) => void;
+}
+
+export interface MemoryBus extends EventBus {
+  /** Fault port for tests: an unavailable broker refuses every publish. */
+  setAvailable(available: boolean): void;
+}
+
+/** The embedded in-process bus: at-least-once, per-key FIFO within a subscription, delayed redelivery. */
+export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
+  const subscriptions = new Set<MemorySubscription>();
+  const settleTimeoutMs = options.settleTimeoutMs ?? 2000;
+  let available = true;
+
+  function dispatch(sub: MemorySubscription): void {
+    if (sub.closed) return;
+    const now = Date.now();
+    const blockedKeys = new Set<string>();
+    let nextAt = Number.POSITIVE_INFINITY;
+    for (const entry of sub.entries) {
+      // Per-key FIFO: an entry waits behind any earlier entry of its key (in flight or delayed).
+      if (blockedKeys.has(entry.key)) continue;
+      blockedKeys.add(entry.key);
+      if (entry.inFlight) continue;
+      if (entry.availableAt > now) {
+        nextAt = Math.min(nextAt, entry.availableAt);
+        continue;
+      }
+      if (sub.active >= sub.options.concurrency) return;
+      deliver(sub, entry);
+    }
+    if (sub.timer) clearTimeout(sub.timer);
+    sub.timer = Number.isFinite(nextAt) ? setTimeout(() => dispatch(sub), nextAt - now) : undefined;
+  }
+
+  function deliver(sub: MemorySubscription, entry: Entry): void {
+    entry.inFlight = true;
+    entry.deliveryCount++;
+    sub.active++;
+    sub
+      .handler({ envelope: JSON.parse(entry.body), deliveryCount: entry.deliveryCount })
+      .then((disposition) => {
+        if (disposition.kind === 'ack') remove(sub, entry);
+        else entry.availableAt = Date.now() + disposition.delayMs;
+      })
+      .catch((err: unknown) => {
+        options.onError?.(err, sub.name);
+        entry.availableAt = Date.now() + sub.options.ackWaitMs;
+      })
+      .finally(() => {
+        entry.inFlight = false;
+        sub.active--;
+        dispatch(sub);
+      });
+  }
+
+  function remove(sub: MemorySubscription, entry: Entry): void {
+    sub.entries.splice(sub.entries.indexOf(entry), 1);
+    for (const settle of entry.settled) settle();
+  }
+
+  function offer(sub: MemorySubscription, envelope: EventEnvelope): Promise<Error | undefined> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => resolve(new Error(`event ${envelope.id} not yet settled by subscription ${sub.name}`)),
+        settleTimeoutMs,
+      );
+      const settle = (error?: Error) => {
+        clearTimeout(timer);
+        resolve(error);
+      };
+      const queued = sub.entries.find((e) => e.id === envelope.id);
+      if (queued) queued.settled.push(settle);
+      else
+        sub.entries.push({
+          id: envelope.id,
+          key: envelope.subject,
+          body: JSON.stringify(envelope),
+          deliveryCount: 0,
+          availableAt: 0,
+          inFlight: false,
+          settled: [settle],
+        });
+    });
+  }
+
+  return {
+    kind: 'memory',
+    setAvailable(value) {
+      available = value;
+    },
+    async publish(envelopes) {
+      if (!available) return envelopes.map(() => new Error('memory bus unavailable (fault injected)'));
+      const outcomes = envelopes.map((envelope) =>
+        Promise.all(
+          [...subscriptions].filter((s) => s.topics.has(envelope.type)).map((s) => offer(s, envelope)),
+        ),
+      );
+      for (const sub of subscriptions) dispatch(sub);
+      return Promise.all(outcomes.map(async (o) => (await o).find((e) => e !== undefined)));
+    },
+    async subscribe(name, topics, handler, subscribeOptions): Promise<BusSubscription> {
+      const sub: MemorySubscription = {
+        name,
+        topics: new Set(topics),
+        handler,
+        options: subscribeOptions,
+        entries: [],
+        active: 0,
+        timer: undefined,
+        closed: false,
+      };
+      subscriptions.add(sub);
+      return {
+        close: async () => {
+          sub.closed = true;
+          subscriptions.delete(sub);
+          if (sub.timer) clearTimeout(sub.timer);
+          for (const entry of sub.entries)
+            for (const settle of entry.settled) settle(new Error('subscription closed'));
+        },
+      };
+    },
+    async ping() {
+      if (!available) throw new Error('memory bus unavailable (fault injected)');
+    },
+    async close() {
+      for (const sub of subscriptions) {
+        sub.closed = true;
+        if (sub.timer) clearTimeout(sub.timer);
+      }
+      subscriptions.clear();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { type EventEnvelope, type EventPayload, findContract, type Topic } from '../../contracts/index.js';
+import { AppError } from '../errors/app-error.js';
+import type { PlatformTables } from '../eventing/platform.tables.js';
+import { newId } from '../ids.js';
+
+export interface PublishOptions {
+  /** W3C trace context of the change being announced; a new trace is started when absent. */
+  traceparent?: string;
+  /** When the change happened; defaults to now. */
+  time?: Date;
+}
+
+/**
+ * Wakes the relays of this process. A relay cannot see a row before its transaction commits, so a
+ * signal from inside the transaction starts a short fast-poll burst; `transaction()` below signals
+ * after the commit itself (U-W3: wake on commit instead of a constant poll loop).
+ */
+export const outboxSignal = {
+  listeners: new Set<() => void>(),
+  notify(): void {
+    for (const listener of outboxSignal.listeners) listener();
+  },
+};
+
+const contractViolation = (detail: string, fields?: { path: string; message: string }[]): AppError =>
+  new AppError('internal', 'event_contract_violation', detail, fields ? { fields } : {});
+
+export const newTraceparent = (): string =>
+  `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+
+/** Builds the CloudEvents envelope for `topic`, validating `payload` against its newest contract. */
+export function buildEnvelope<T extends Topic>(
+  topic: T,
+  key: string,
+  payload: EventPayload<T>,
+  options: PublishOptions = {},
+): EventEnvelope {
+  // A bad event is our bug, not the caller's input: it fails the transaction as a 500
+  // (`event_contract_violation`) and is logged, rather than blaming the client with a 400.
+  const contract = findContract(topic);
+  if (!contract) throw contractViolation(`Unknown event topic ${topic}: add it to src/contracts first`);
+  const parsed = contract.schema.safeParse(payload);
+  if (!parsed.success) {
+    throw contractViolation(
+      `Payload of ${topic} does not match its contract v${contract.version}`,
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  }
+  if (key.length === 0) throw contractViolation(`Event ${topic} needs a non-empty key`);
+  return {
+    specversion: '1.0',
+    id: newId(),
+    source: contract.publisher,
+    type: topic,
+    subject: key,
+    time: (options.time ?? new Date()).toISOString(),
+    datacontenttype: 'application/json',
+    traceparent: options.traceparent ?? newTraceparent(),
+    schemaversion: String(contract.version),
+    data: parsed.data,
+  };
+}
+
+/**
+ * Appends an event to the outbox of the transaction's schema (principle 2, G3). Takes a
+ * `Transaction` so the type system refuses a call outside one (conventions §6): the event commits
+ * or rolls back with the change it announces. An unknown topic or invalid payload throws, which
+ * fails the caller's transaction.
+ */
+export async function publish<T extends Topic>(
+  // biome-ignore lint/suspicious/noExplicitAny: any service's schema type is accepted here (its own tables plus the platform's)
+  tx: Transaction<any>,
+  topic: T,
+  key: string,
+  payload: EventPayload<T>,
+  options: PublishOptions = {},
+): Promise<EventEnvelope> {
+  // The type already refuses a plain Kysely; this also stops an `any`-typed caller at run time.
+  if (!tx.isTransaction) throw new Error(`publish(${topic}) must run inside a transaction (outbox, G3)`);
+  const envelope = buildEnvelope(topic, key, payload, options);
+  const now = new Date();
+  await (tx as unknown as Transaction<PlatformTables>)
+    .insertInto('outbox')
+    .values({
+      id: envelope.id,
+      topic,
+      key,
+      envelope: JSON.stringify(envelope),
+      next_attempt_at: now,
+      created_at: now,
+    })
+    .execute();
+  outboxSignal.notify();
+  return envelope;
+}
+
+/** A transaction that can publish: `tx.publish(topic, key, payload)`. */
+export type OutboxTransaction<DB> = Transaction<DB> & {
+  publish<T extends Topic>(
+    topic: T,
+    key: string,
+    payload: EventPayload<T>,
+    options?: PublishOptions,
+  ): Promise<EventEnvelope>;
+};
+
+/** Runs `fn` in a transaction of `db` whose `tx.publish` writes to the outbox; wakes the relay after commit. */
+export async function transaction<DB, R>(
+  db: Kysely<DB>,
+  fn: (tx: OutboxTransaction<DB>) => Promise<R>,
+): Promise<R> {
+  const result = await db.transaction().execute((trx) => {
+    const tx = Object.assign(trx, {
+      publish: <T extends Topic>(topic: T, key: string, payload: EventPayload<T>, options?: PublishOptions) =>
+        publish(trx, topic, key, payload, options),
+    });
+    return fn(tx);
+  });
+  outboxSignal.notify();
+  return result;
+}

@@ -1,0 +1,158 @@
+import type { EventBus } from '../bus/bus.types.js';
+import type { Clock } from '../clock.js';
+import { errorMessage, sleep } from '../eventing/backoff.js';
+import type { EventingMetrics } from '../eventing/eventing.metrics.js';
+import type { Logger } from '../logging/logger.js';
+import { outboxSignal } from './outbox.publisher.js';
+import type { OutboxStore, RetryPolicy } from './outbox.store.js';
+
+export interface RelaySettings {
+  batchSize: number;
+  pollMinMs: number;
+  pollMaxMs: number;
+  leaseMs: number;
+  publishTimeoutMs: number;
+  retentionMs: number;
+  retry: RetryPolicy;
+}
+
+export interface RelayDeps {
+  service: string;
+  store: OutboxStore;
+  bus: Pick<EventBus, 'publish'>;
+  logger: Logger;
+  metrics: EventingMetrics;
+  clock: Clock;
+  settings: RelaySettings;
+}
+
+const PURGE_EVERY_MS = 3_600_000;
+
+/**
+ * Moves committed outbox rows of one service schema to the bus (G3). It wakes on the in-process
+ * commit signal and otherwise polls with adaptive backoff (pollMin doubling to pollMax, or until
+ * the next retry is due) — no constant query loop when idle (U-W3).
+ */
+export class OutboxRelay {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeup = new AbortController();
+  private idleMs: number;
+  private lastPurge = 0;
+  private readonly onSignal = () => this.wake();
+
+  constructor(private readonly deps: RelayDeps) {
+    this.idleMs = deps.settings.pollMinMs;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    outboxSignal.listeners.add(this.onSignal);
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    outboxSignal.listeners.delete(this.onSignal);
+    this.wakeup.abort();
+    await this.loop;
+  }
+
+  wake(): void {
+    this.idleMs = this.deps.settings.pollMinMs;
+    this.wakeup.abort();
+  }
+
+  /** One claim → publish → mark cycle; returns how many rows it claimed. Tests call it directly. */
+  async runOnce(): Promise<number> {
+    const { store, bus, clock, settings, metrics, logger, service } = this.deps;
+    const rows = await store.claim(settings.batchSize, settings.leaseMs, clock.now());
+    if (rows.length === 0) return 0;
+    // One pipelined publish call for the whole batch (not one round trip per event).
+    let outcomes: (Error | undefined)[];
+    try {
+      outcomes = await withTimeout(
+        bus.publish(rows.map((r) => r.envelope)),
+        settings.publishTimeoutMs,
+        `bus publish timed out after ${settings.publishTimeoutMs} ms`,
+      );
+    } catch (err) {
+      outcomes = rows.map(() => (err instanceof Error ? err : new Error(String(err))));
+    }
+    const published = rows.filter((_, i) => !outcomes[i]).map((r) => r.id);
+    const failed = rows.map((r, i) => ({ row: r, error: outcomes[i] })).filter((f) => f.error);
+    // A crash here (after publish, before mark) leaves the rows leased: they are published again
+    // when the lease expires and the consumers' inbox drops the duplicate (G3 + G4).
+    await store.markPublished(published, clock.now());
+    metrics.outboxPublished.inc({ service }, published.length);
+    if (failed.length > 0) {
+      metrics.outboxPublishFailures.inc({ service }, failed.length);
+      const byError = new Map<string, string[]>();
+      for (const f of failed) {
+        const message = errorMessage(f.error);
+        byError.set(message, [...(byError.get(message) ?? []), f.row.id]);
+      }
+      for (const [message, ids] of byError) {
+        const exhausted = await store.markFailed(ids, message, clock.now(), settings.retry);
+        logger.warn({ service, count: ids.length, err: message }, 'outbox publish failed; will retry');
+        if (exhausted.length > 0) {
+          metrics.outboxExhausted.inc({ service }, exhausted.length);
+          logger.error(
+            { service, ids: exhausted, err: message },
+            'outbox rows exhausted their publish attempts and are marked failed (requeue after fixing the broker)',
+          );
+        }
+      }
+    }
+    return rows.length;
+  }
+
+  private async run(): Promise<void> {
+    const { settings, logger, service, clock, store } = this.deps;
+    while (this.running) {
+      let claimed = 0;
+      try {
+        claimed = await this.runOnce();
+        if (clock.now().getTime() - this.lastPurge > PURGE_EVERY_MS) {
+          this.lastPurge = clock.now().getTime();
+          const purged = await store.purgePublished(new Date(clock.now().getTime() - settings.retentionMs));
+          if (purged > 0) logger.info({ service, purged }, 'purged published outbox rows past retention');
+        }
+      } catch (err) {
+        logger.error({ service, err }, 'outbox relay cycle failed');
+      }
+      if (!this.running) break;
+      if (claimed >= settings.batchSize) continue; // more work waiting: no pause
+      this.idleMs = claimed > 0 ? settings.pollMinMs : Math.min(this.idleMs * 2, settings.pollMaxMs);
+      let delay = this.idleMs;
+      try {
+        const due = await store.nextDueAt();
+        if (due) delay = Math.max(settings.pollMinMs, Math.min(delay, due.getTime() - clock.now().getTime()));
+      } catch (err) {
+        logger.error({ service, err }, 'outbox relay could not read the next due time');
+      }
+      if (this.wakeup.signal.aborted) {
+        // Woken while working: go round again at once rather than lose the signal.
+        this.wakeup = new AbortController();
+        continue;
+      }
+      await sleep(delay, this.wakeup.signal);
+      if (this.wakeup.signal.aborted) this.wakeup = new AbortController();
+    }
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(message)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
