@@ -38,4 +38,3 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop: () 
     },
   };
 }
-

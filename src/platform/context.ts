@@ -28,5 +28,4 @@ export const requestCtx = (request: FastifyRequest): Ctx => ({
 });
 
 /** Stable id of the acting principal for audit columns. */
-export const actorId = (ctx: Ctx): string =>
-  ctx.actor ? `${ctx.actor.type}:${ctx.actor.id}` : 'anonymous';
+export const actorId = (ctx: Ctx): string => (ctx.actor ? `${ctx.actor.type}:${ctx.actor.id}` : 'anonymous');

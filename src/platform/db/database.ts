@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import { PostgresDialect } from 'kysely';
 
 /**
  * The database port every service uses. One Kysely per process (conventions §6); a service gets a
@@ -67,7 +66,9 @@ async function createPostgres(url: string, options: DatabaseOptions): Promise<Da
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? (v: string) => BigInt(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === INT8_OID
+          ? (v: string) => BigInt(v)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   const root = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });

@@ -51,6 +51,7 @@ export const notFound = (what: string, id?: string): AppError =>
 export const validationFailed = (detail: string, fields?: FieldError[]): AppError =>
   new AppError('validation', 'validation_failed', detail, fields ? { fields } : {});
 
-export const conflict = (detail: string, code = 'conflict'): AppError => new AppError('conflict', code, detail);
+export const conflict = (detail: string, code = 'conflict'): AppError =>
+  new AppError('conflict', code, detail);
 
 export const isAppError = (err: unknown): err is AppError => err instanceof AppError;

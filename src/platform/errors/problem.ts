@@ -87,5 +87,9 @@ export function toProblem(err: unknown): Problem {
     const code = FRAMEWORK_CODES[status] ?? 'bad_request';
     return problem(status, code, (err as Error).message || TITLES[status] || 'Bad request');
   }
-  return problem(500, 'internal_error', 'An unexpected error occurred; it has been logged with the request id.');
+  return problem(
+    500,
+    'internal_error',
+    'An unexpected error occurred; it has been logged with the request id.',
+  );
 }

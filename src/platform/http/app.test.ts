@@ -21,6 +21,7 @@ describe('buildHttpApp', () => {
           name: 'database',
           check: async () => {
             if (!dbUp) throw new Error('connection refused');
+            return undefined;
           },
         },
       ],
@@ -69,7 +70,11 @@ describe('buildHttpApp', () => {
   });
 
   it('refuses bodies over the limit with 413', async () => {
-    const res = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x'.repeat(4096), count: 1 } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/things',
+      payload: { name: 'x'.repeat(4096), count: 1 },
+    });
     expect(res.statusCode).toBe(413);
     expect(res.json().code).toBe('payload_too_large');
   });
@@ -96,9 +101,17 @@ describe('buildHttpApp', () => {
   });
 
   it('keeps a valid inbound request id and replaces an unsafe one', async () => {
-    const kept = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123-def-456' } });
+    const kept = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'abc-123-def-456' },
+    });
     expect(kept.headers['x-request-id']).toBe('abc-123-def-456');
-    const replaced = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id\nwith newline' } });
+    const replaced = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'bad id\nwith newline' },
+    });
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9A-Z]{26}$/);
   });
 
@@ -118,7 +131,9 @@ describe('buildHttpApp', () => {
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('orderline_http_request_duration_seconds_bucket');
-    expect(res.body).toMatch(/orderline_http_errors_total\{method="POST",route="\/things",status="400",code="validation_failed"\}/);
+    expect(res.body).toMatch(
+      /orderline_http_errors_total\{method="POST",route="\/things",status="400",code="validation_failed"\}/,
+    );
   });
 
   it('serves an OpenAPI 3.1 document listing the routes', async () => {
@@ -127,7 +142,10 @@ describe('buildHttpApp', () => {
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/things', '/healthz', '/readyz']));
-    expect(doc.paths['/things'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'count']);
+    expect(doc.paths['/things'].post.requestBody.content['application/json'].schema.required).toEqual([
+      'name',
+      'count',
+    ]);
     const ui = await app.inject({ method: 'GET', url: '/docs' });
     expect([200, 302]).toContain(ui.statusCode);
   });

@@ -17,7 +17,7 @@ import type { HttpApp } from './types.js';
 export interface ReadinessCheck {
   name: string;
   /** Resolves when healthy; rejects (or returns a message) when not. */
-  check: () => Promise<string | undefined | void>;
+  check: () => Promise<string | undefined>;
 }
 
 export interface HttpAppOptions {
@@ -102,7 +102,10 @@ function registerHealthRoutes(app: HttpApp, options: HttpAppOptions): void {
   const infra = { tags: ['operations'] };
   app.get(
     '/healthz',
-    { config: { access: { kind: 'public' } }, schema: { ...infra, response: { 200: z.object({ status: z.literal('ok') }) } } },
+    {
+      config: { access: { kind: 'public' } },
+      schema: { ...infra, response: { 200: z.object({ status: z.literal('ok') }) } },
+    },
     async () => ({ status: 'ok' as const }),
   );
   app.get(
@@ -135,8 +138,12 @@ function registerHealthRoutes(app: HttpApp, options: HttpAppOptions): void {
       return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
     },
   );
-  app.get('/metrics', { config: { access: { kind: 'public' } }, schema: { hide: true } }, async (_request, reply) => {
-    reply.type(options.metrics.registry.contentType);
-    return options.metrics.registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    { config: { access: { kind: 'public' } }, schema: { hide: true } },
+    async (_request, reply) => {
+      reply.type(options.metrics.registry.contentType);
+      return options.metrics.registry.metrics();
+    },
+  );
 }

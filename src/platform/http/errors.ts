@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { type FieldError, validationFailed } from '../errors/app-error.js';
-import { problem, toProblem } from '../errors/problem.js';
+import { type Problem, problem, toProblem } from '../errors/problem.js';
 import type { Metrics } from '../observability/metrics.js';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
@@ -15,7 +15,7 @@ function fieldPath(instancePath: string, params: Record<string, unknown> | undef
 /** One error handler for every route: problem+json with a stable code, never a stack trace. */
 export function errorHandler(metrics: Metrics) {
   return (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    let body;
+    let body: Problem;
     if (hasZodFastifySchemaValidationErrors(err)) {
       const fields: FieldError[] = err.validation.map((v) => ({
         path: fieldPath(v.instancePath, v.params as Record<string, unknown>, err.validationContext ?? ''),
@@ -23,7 +23,8 @@ export function errorHandler(metrics: Metrics) {
       }));
       body = toProblem(validationFailed('The request is not valid; see errors for each field.', fields));
     } else {
-      if (isResponseSerializationError(err)) request.log.error({ err, issues: err.cause.issues }, 'response does not match its schema');
+      if (isResponseSerializationError(err))
+        request.log.error({ err, issues: err.cause.issues }, 'response does not match its schema');
       body = toProblem(err);
     }
     if (body.status >= 500) request.log.error({ err }, 'request failed');

@@ -5,7 +5,13 @@ import type { Access } from '../security/access.js';
 import type { Principal } from '../security/principal.js';
 
 /** The Fastify instance every service registers its routes on (zod type provider). */
-export type HttpApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export type HttpApp = FastifyInstance<
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 declare module 'fastify' {
   interface FastifyRequest {

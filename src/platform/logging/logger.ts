@@ -31,11 +31,16 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
-export function createLogger(options: { level: string; service?: string; destination?: pino.DestinationStream }): Logger {
+export function createLogger(options: {
+  level: string;
+  service?: string;
+  destination?: pino.DestinationStream;
+}): Logger {
   return pino(
     {
       level: options.level,
-      base: { service: options.service ?? 'orderline' },
+      // Children add `service`; the root names the process so every line says where it came from.
+      base: { app: 'orderline', ...(options.service ? { service: options.service } : {}) },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

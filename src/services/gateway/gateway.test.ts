@@ -10,9 +10,30 @@ import type { Principal } from '../../platform/security/principal.js';
 import { registerGateway } from './gateway.js';
 
 const principals: Record<string, Principal> = {
-  admin: { type: 'admin', id: 'u1', roles: ['admin'], permissions: ['*'], permissionsVersion: 1, sessionId: 's1' },
-  editor: { type: 'admin', id: 'u2', roles: ['catalog_manager'], permissions: ['catalog:write'], permissionsVersion: 1, sessionId: 's2' },
-  shipper: { type: 'shipper', id: 'u3', roles: ['shipper'], permissions: ['fulfillment:write'], permissionsVersion: 1, sessionId: 's3' },
+  admin: {
+    type: 'admin',
+    id: 'u1',
+    roles: ['admin'],
+    permissions: ['*'],
+    permissionsVersion: 1,
+    sessionId: 's1',
+  },
+  editor: {
+    type: 'admin',
+    id: 'u2',
+    roles: ['catalog_manager'],
+    permissions: ['catalog:write'],
+    permissionsVersion: 1,
+    sessionId: 's2',
+  },
+  shipper: {
+    type: 'shipper',
+    id: 'u3',
+    roles: ['shipper'],
+    permissions: ['fulfillment:write'],
+    permissionsVersion: 1,
+    sessionId: 's3',
+  },
 };
 
 const authenticate = async (token: string): Promise<Principal> => {
@@ -25,9 +46,15 @@ const probe: ServiceModule = {
   name: 'probe',
   client: {},
   routes(app) {
-    app.get('/open', { config: { access: access.public() } }, async (req) => ({ who: req.principal?.id ?? null }));
-    app.get('/mine', { config: { access: access.authenticated() } }, async (req) => ({ who: req.principal!.id }));
-    app.post('/admin/things', { config: { access: access.admin('catalog:write') } }, async () => ({ ok: true }));
+    app.get('/open', { config: { access: access.public() } }, async (req) => ({
+      who: req.principal?.id ?? null,
+    }));
+    app.get('/mine', { config: { access: access.authenticated() } }, async (req) => ({
+      who: req.principal!.id,
+    }));
+    app.post('/admin/things', { config: { access: access.admin('catalog:write') } }, async () => ({
+      ok: true,
+    }));
     app.post('/admin/users', { config: { access: access.admin('users:write') } }, async () => ({ ok: true }));
   },
 };
@@ -39,7 +66,12 @@ async function gatewayApp(modules: ServiceModule[]): Promise<HttpApp> {
     bodyLimit: 1 << 20,
     docs: false,
   });
-  await registerGateway(app, { corsOrigins: ['https://shop.example.com'], logger: app.log as never, authenticate, modules });
+  await registerGateway(app, {
+    corsOrigins: ['https://shop.example.com'],
+    logger: app.log as never,
+    authenticate,
+    modules,
+  });
   await app.ready();
   return app;
 }
@@ -72,7 +104,11 @@ describe('gateway access control', () => {
   });
 
   it('refuses a malformed Authorization header', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/v1/mine', headers: { authorization: 'Basic abc' } });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/v1/mine',
+      headers: { authorization: 'Basic abc' },
+    });
     expect(res.statusCode).toBe(401);
   });
 
@@ -95,11 +131,19 @@ describe('gateway access control', () => {
   });
 
   it('sends security headers and CORS only to allowed origins', async () => {
-    const allowed = await app.inject({ method: 'GET', url: '/api/v1/open', headers: { origin: 'https://shop.example.com' } });
+    const allowed = await app.inject({
+      method: 'GET',
+      url: '/api/v1/open',
+      headers: { origin: 'https://shop.example.com' },
+    });
     expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example.com');
     expect(allowed.headers['x-content-type-options']).toBe('nosniff');
     expect(allowed.headers['strict-transport-security']).toBeDefined();
-    const other = await app.inject({ method: 'GET', url: '/api/v1/open', headers: { origin: 'https://evil.example' } });
+    const other = await app.inject({
+      method: 'GET',
+      url: '/api/v1/open',
+      headers: { origin: 'https://evil.example' },
+    });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 

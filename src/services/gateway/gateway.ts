@@ -69,7 +69,8 @@ async function principalFrom(
   const header = request.headers.authorization;
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw new AppError('unauthenticated', 'unauthenticated', 'Authorization must be "Bearer <token>"');
+  if (!match)
+    throw new AppError('unauthenticated', 'unauthenticated', 'Authorization must be "Bearer <token>"');
   if (!authenticate)
     throw new AppError('unavailable', 'auth_unavailable', 'The auth service is not enabled in this process');
   return authenticate(match[1]!);
@@ -77,9 +78,14 @@ async function principalFrom(
 
 export function enforce(rule: Access, principal: Principal | undefined): void {
   if (rule.kind === 'public') return;
-  if (!principal) throw new AppError('unauthenticated', 'unauthenticated', 'This endpoint requires a bearer token');
+  if (!principal)
+    throw new AppError('unauthenticated', 'unauthenticated', 'This endpoint requires a bearer token');
   if (rule.types && !rule.types.includes(principal.type))
-    throw new AppError('forbidden', 'forbidden', `This endpoint is not available to ${principal.type} accounts`);
+    throw new AppError(
+      'forbidden',
+      'forbidden',
+      `This endpoint is not available to ${principal.type} accounts`,
+    );
   if (rule.permission && !hasPermission(principal.permissions, rule.permission))
     throw new AppError('forbidden', 'forbidden', `Missing permission ${rule.permission}`);
 }

@@ -1,0 +1,201 @@
+import { type Clock, systemClock } from '../platform/clock.js';
+import type { Config } from '../platform/config/config.js';
+import { createDatabase, type Database, pgliteDataDir } from '../platform/db/database.js';
+import {
+  type MigrationFile,
+  migrateSchema,
+  migrationStatus,
+  readMigrations,
+} from '../platform/db/migrations.js';
+import {
+  createEventing,
+  type Eventing,
+  platformMigrations,
+  registerOperationsRoutes,
+} from '../platform/eventing/index.js';
+import { buildHttpApp, type ReadinessCheck } from '../platform/http/app.js';
+import type { HttpApp } from '../platform/http/types.js';
+import { createLogger, type Logger } from '../platform/logging/logger.js';
+import type { Role, ServiceModule } from '../platform/module.js';
+import { createMetrics, type Metrics } from '../platform/observability/metrics.js';
+import { API_PREFIX, registerGateway } from '../services/gateway/gateway.js';
+import { seedDemoData } from './demo-seed.js';
+import { type Clients, resolveServices, SERVICES, type ServiceName } from './services.js';
+
+export interface OrderlineOptions {
+  config: Config;
+  /** Services to mount (default: all). */
+  services?: readonly string[];
+  role?: Role;
+  /** Seed the demo catalog into an empty database. */
+  demo?: boolean;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface Orderline {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  database: Database;
+  modules: ServiceModule[];
+  clients: Partial<Clients>;
+  eventing: Eventing;
+  /** The HTTP app (api role); not listening until `start()`. */
+  app: HttpApp | undefined;
+  /**
+   * Starts the outbox relays, and in the worker role the consumers and jobs; then, unless
+   * `listen: false` (tests use `app.inject`), listens. Returns the address, if listening.
+   */
+  start(options?: { listen?: boolean }): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+/** Platform tables (outbox, inbox, dead letters, jobs, sagas) + the service's own, in order. */
+function migrationSets(module: ServiceModule): MigrationFile[][] {
+  const sets = [platformMigrations()];
+  if (module.migrations) sets.push(readMigrations(module.migrations));
+  return sets;
+}
+
+/** Applies every pending migration of the given services (start-up and `orderline migrate`). */
+export async function migrateAll(
+  database: Database,
+  modules: ServiceModule[],
+  logger: Logger,
+): Promise<void> {
+  for (const module of modules) {
+    for (const files of migrationSets(module)) {
+      const ran = await migrateSchema(database, module.name, files);
+      if (ran.length > 0) logger.info({ schema: module.name, migrations: ran }, 'migrations applied');
+    }
+  }
+}
+
+/**
+ * The composition root of a process: builds the enabled services in dependency order on one
+ * database, applies their migrations, runs their bootstrap, and (api role) mounts them behind the
+ * gateway. The same code runs embedded (all services, PGlite) and distributed (a few services,
+ * PostgreSQL).
+ */
+export async function createOrderline(options: OrderlineOptions): Promise<Orderline> {
+  const { config } = options;
+  const role = options.role ?? 'all';
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const clock = options.clock ?? systemClock;
+  const metrics = createMetrics();
+  const names = resolveServices(options.services);
+  const database = await createDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.EPHEMERAL ? 'memory' : pgliteDataDir(config.DATA_DIR),
+    poolMax: config.DATABASE_POOL_MAX,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
+
+  const clients: Partial<Clients> = {};
+  const modules: ServiceModule[] = [];
+  try {
+    for (const name of names) {
+      const deps = {
+        config,
+        logger: logger.child({ service: name }),
+        db: database.forSchema(name),
+        database,
+        clock,
+        metrics,
+      };
+      const module = SERVICES[name].create(deps, clients) as ServiceModule<Clients[typeof name]>;
+      (clients as Record<ServiceName, unknown>)[name] = module.client;
+      modules.push(module);
+    }
+    await migrateAll(database, modules, logger);
+    for (const module of modules) await module.start?.({ role });
+    if (options.demo) await seedDemoData(clients, logger);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+
+  const eventing = createEventing({ database, config, logger, metrics, clock, role, modules });
+
+  let app: HttpApp | undefined;
+  if (role === 'api' || role === 'all') {
+    app = await buildHttpApp({
+      logger: logger.child({ service: 'gateway' }),
+      metrics,
+      bodyLimit: config.BODY_LIMIT_BYTES,
+      docs: config.DOCS_ENABLED,
+      readiness: [...readinessChecks(database, modules), ...eventing.readiness],
+    });
+    await registerGateway(app, {
+      corsOrigins: config.CORS_ORIGINS,
+      logger,
+      authenticate: clients.auth ? (token) => clients.auth!.authenticate(token) : undefined,
+      modules,
+    });
+    // Dead letters, compensations and jobs of every service mounted in this process.
+    await app.register(
+      async (api) => registerOperationsRoutes(api as HttpApp, { operations: eventing.operations }),
+      {
+        prefix: API_PREFIX,
+      },
+    );
+    await app.ready();
+  }
+
+  let closed = false;
+  let started = false;
+  return {
+    config,
+    logger,
+    metrics,
+    database,
+    modules,
+    clients,
+    eventing,
+    app,
+    async start(startOptions = {}) {
+      if (started) throw new Error('Orderline is already started');
+      started = true;
+      await eventing.start();
+      if (!app || startOptions.listen === false) return undefined;
+      return app.listen({ host: config.HOST, port: config.PORT });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Stop taking requests, then drain the relays and consumers, then release the database.
+      await app?.close();
+      await eventing.stop();
+      for (const module of [...modules].reverse()) await module.stop?.();
+      await database.close();
+    },
+  };
+}
+
+function readinessChecks(database: Database, modules: ServiceModule[]): ReadinessCheck[] {
+  // Read the files once: readiness is polled often and the files do not change while running.
+  const sets = modules.map((module) => ({ module, sets: migrationSets(module) }));
+  return [
+    {
+      name: 'database',
+      check: async () => {
+        await database.ping();
+        return undefined;
+      },
+    },
+    {
+      name: 'migrations',
+      check: async () => {
+        const pending: string[] = [];
+        for (const { module, sets: moduleSets } of sets) {
+          for (const files of moduleSets) {
+            const status = await migrationStatus(database, module.name, files);
+            pending.push(...status.pending.map((p) => `${module.name}/${p}`));
+          }
+        }
+        return pending.length > 0 ? `pending: ${pending.join(', ')}` : undefined;
+      },
+    },
+  ];
+}
