@@ -1,0 +1,12 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../../platform/clock.js';
+import type { CatalogDB } from '../data/tables.js';
+import type { AvailabilityLookup, PriceLookup } from '../domain/ports.js';
+
+/** What the catalog's use cases work with; built once in module.ts. */
+export interface CatalogDeps {
+  db: Kysely<CatalogDB>;
+  clock: Clock;
+  prices?: PriceLookup | undefined;
+  availability?: AvailabilityLookup | undefined;
+}

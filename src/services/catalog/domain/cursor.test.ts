@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../../platform/ids.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+describe('list cursor', () => {
+  it('round-trips an id and is URL-safe', () => {
+    for (let i = 0; i < 20; i++) {
+      const id = newId();
+      const cursor = encodeCursor(id);
+      expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(decodeCursor(cursor)).toBe(id);
+    }
+  });
+
+  it('does not show the id in clear text', () => {
+    const id = newId();
+    expect(encodeCursor(id)).not.toContain(id);
+  });
+
+  it('refuses anything it did not issue', () => {
+    const valid = encodeCursor(newId());
+    const bad = [
+      '',
+      'abc',
+      'not a cursor',
+      Buffer.from('not-a-uuid').toString('base64url'),
+      Buffer.from("' or 1=1 --").toString('base64url'),
+      `${valid}=`,
+      `${valid}A`,
+      valid.slice(0, -1),
+      'x'.repeat(500),
+    ];
+    for (const cursor of bad) expect(decodeCursor(cursor), cursor).toBeUndefined();
+  });
+});
