@@ -7,13 +7,13 @@ import { AppError } from '../src/platform/errors/app-error.js';
 import { createLogger } from '../src/platform/logging/logger.js';
 import type { ServiceModule } from '../src/platform/module.js';
 import { createMetrics } from '../src/platform/observability/metrics.js';
+import { migrateAll } from '../src/runtime/orderline.js';
 import type { CatalogDeps } from '../src/services/catalog/app/deps.js';
 import { getProduct, listProducts, listProductsByIds } from '../src/services/catalog/app/list-products.js';
 import { updateProduct } from '../src/services/catalog/app/update-product.js';
 import type { CatalogClient } from '../src/services/catalog/contract/client.js';
 import type { CatalogDB } from '../src/services/catalog/data/tables.js';
 import type { AvailabilityLookup, PriceLookup } from '../src/services/catalog/domain/ports.js';
-import { migrateAll } from '../src/runtime/orderline.js';
 import { createCatalogModule } from '../src/services/catalog/module.js';
 import { createPostgresDatabase, TEST_DATABASES } from './databases.js';
 
