@@ -54,6 +54,7 @@ describe('loadConfig', () => {
       ORDERLINE_ADMIN_EMAIL: 'ops@example.com',
       ORDERLINE_ADMIN_PASSWORD: 'a-long-enough-secret',
       AUTH_JWT_KEYS_FILE: '/run/secrets/jwt.json',
+      PAYMENT_TESTPAY_WEBHOOK_SECRETS: 'whsec_current,whsec_previous',
       CORS_ORIGINS: 'https://shop.example.com, https://admin.example.com',
     });
     expect(config.isProduction).toBe(true);
@@ -77,8 +78,10 @@ describe('loadConfig', () => {
         ORDERLINE_ADMIN_EMAIL: 'a@b.co',
         ORDERLINE_ADMIN_PASSWORD: 'super-secret-password',
         AUTH_JWT_KEYS: '[{"kid":"k1"}]',
+        PAYMENT_TESTPAY_WEBHOOK_SECRETS: 'whsec_1,whsec_2',
       }),
     );
+    expect(printed.PAYMENT_TESTPAY_WEBHOOK_SECRETS).toBe('***');
     expect(printed.DATABASE_URL).toBe('postgres://***@db:5432/orderline');
     expect(printed.ORDERLINE_ADMIN_PASSWORD).toBe('***');
     expect(printed.AUTH_JWT_KEYS).toBe('***');

@@ -78,6 +78,28 @@ export const settingsSchema = z.object({
   COMPENSATION_MAX_ATTEMPTS: int(1, 1000).default(20),
   COMPENSATION_RETRY_BASE_MS: int(1, 3_600_000).default(5000),
   COMPENSATION_RETRY_MAX_MS: int(1, 24 * 3_600_000).default(30 * 60_000),
+  // Pricing (docs/checkout.md).
+  PRICING_EXCHANGE_RATE_MAX_AGE_MINUTES: int(1, 30 * 24 * 60).default(24 * 60),
+  PRICING_EXCHANGE_RATES_FILE: z.string().optional(),
+  PRICING_EXCHANGE_RATE_REFRESH_CRON: z.string().min(1).default('0 * * * *'),
+  PRICING_CACHE_TTL_SECONDS: int(0, 86_400).default(60),
+  PRICING_CACHE_MAX_ENTRIES: int(0, 10_000_000).default(50_000),
+  // Warehouse.
+  WAREHOUSE_LOW_STOCK_THRESHOLD: int(0, 1_000_000).default(5),
+  WAREHOUSE_RESERVATION_EXPIRY_CRON: z.string().min(1).default('* * * * *'),
+  WAREHOUSE_RECONCILIATION_CRON: z.string().min(1).default('0 * * * *'),
+  WAREHOUSE_JOB_BATCH_SIZE: int(1, 100_000).default(500),
+  // Checkout (order service): how long a card/COD checkout holds stock while payment completes.
+  CHECKOUT_PAYMENT_WINDOW_MINUTES: int(1, 7 * 24 * 60).default(30),
+  CHECKOUT_BANK_TRANSFER_WINDOW_HOURS: int(1, 30 * 24).default(72),
+  IDEMPOTENCY_KEY_RETENTION_HOURS: int(24, 24 * 365).default(48),
+  // Payment providers.
+  PAYMENT_PROVIDER_TIMEOUT_MS: int(50, 120_000).default(5000),
+  PAYMENT_CIRCUIT_ERROR_THRESHOLD_PERCENT: int(1, 100).default(50),
+  PAYMENT_CIRCUIT_VOLUME_THRESHOLD: int(1, 10_000).default(5),
+  PAYMENT_CIRCUIT_RESET_MS: int(100, 3_600_000).default(30_000),
+  PAYMENT_TESTPAY_WEBHOOK_SECRETS: csv.default([]),
+  PAYMENT_WEBHOOK_TOLERANCE_SECONDS: int(1, 3600).default(300),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -96,7 +118,12 @@ export class ConfigError extends Error {
 }
 
 /** Names of settings whose values must never be printed. */
-export const SECRET_SETTINGS = new Set(['DATABASE_URL', 'ORDERLINE_ADMIN_PASSWORD', 'AUTH_JWT_KEYS']);
+export const SECRET_SETTINGS = new Set([
+  'DATABASE_URL',
+  'ORDERLINE_ADMIN_PASSWORD',
+  'AUTH_JWT_KEYS',
+  'PAYMENT_TESTPAY_WEBHOOK_SECRETS',
+]);
 
 type Env = Record<string, string | undefined>;
 
@@ -140,6 +167,8 @@ export function loadConfig(
       problems.push('DATABASE_URL: required in production (embedded PGlite is for development)');
     if (!s.ORDERLINE_ADMIN_EMAIL) problems.push('ORDERLINE_ADMIN_EMAIL: required in production');
     if (!s.ORDERLINE_ADMIN_PASSWORD) problems.push('ORDERLINE_ADMIN_PASSWORD: required in production');
+    if (s.PAYMENT_TESTPAY_WEBHOOK_SECRETS.length === 0)
+      problems.push('PAYMENT_TESTPAY_WEBHOOK_SECRETS: required in production (webhook signature secrets)');
     if (!s.AUTH_JWT_KEYS && !s.AUTH_JWT_KEYS_FILE)
       problems.push('AUTH_JWT_KEYS: signing keys are required in production (or AUTH_JWT_KEYS_FILE)');
   }
@@ -172,6 +201,7 @@ function eventingProblems(s: Settings): string[] {
 export function redactedConfig(config: Config): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(config).map(([k, v]) => {
+      if (SECRET_SETTINGS.has(k) && v !== undefined && typeof v !== 'string') return [k, '***'];
       if (typeof v !== 'string') return [k, v];
       // Credentials inside any URL are hidden; other secrets entirely.
       if (/^[a-z]+:\/\//.test(v)) return [k, v.replace(/\/\/[^@/]*@/, '//***@')];

@@ -1,0 +1,52 @@
+import type { Ctx } from '../../../platform/context.js';
+import type { Money } from '../../../platform/money.js';
+
+export type PaymentMethod = 'card' | 'cod' | 'bank_transfer';
+export type PaymentStatus =
+  | 'pending'
+  | 'authorized'
+  | 'captured'
+  | 'partially_refunded'
+  | 'refunded'
+  | 'voided'
+  | 'failed'
+  | 'expired';
+
+export interface AuthorizeRequest {
+  orderId: string;
+  amount: Money;
+  method: PaymentMethod;
+  /** Card token from the storefront's payment form (card only); card data never reaches us. */
+  token?: string | undefined;
+  /** Derived from the saga and step (`checkout:{id}:authorize`): a retry never authorizes twice (G2). */
+  idempotencyKey: string;
+}
+
+export type AuthorizeResult =
+  | { ok: true; paymentId: string; status: 'authorized' | 'pending'; provider: string }
+  | { ok: false; reason: 'declined'; paymentId: string; detail: string };
+
+export interface PaymentView {
+  id: string;
+  orderId: string;
+  provider: string;
+  method: PaymentMethod;
+  status: PaymentStatus;
+  amount: Money;
+  capturedAmount: Money;
+  refundedAmount: Money;
+}
+
+/** The payment service as other services see it. */
+export interface PaymentClient {
+  /**
+   * Authorizes (card) or registers (cod, bank transfer → `pending`) a payment. A decline is a
+   * result; a provider that times out or whose circuit is open throws AppError('unavailable',
+   * 'payment_unavailable') after recording the attempt, so the caller compensates.
+   */
+  authorize(ctx: Ctx, request: AuthorizeRequest): Promise<AuthorizeResult>;
+  /** Releases an authorization; idempotent per key. Throws when the provider cannot be reached. */
+  void(ctx: Ctx, paymentId: string, idempotencyKey: string): Promise<void>;
+  getPayment(paymentId: string): Promise<PaymentView | undefined>;
+  paymentsForOrder(orderId: string): Promise<PaymentView[]>;
+}

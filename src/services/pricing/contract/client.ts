@@ -1,0 +1,37 @@
+import type { Money } from '../../../platform/money.js';
+
+export interface QuoteItem {
+  sku: string;
+  quantity: number;
+}
+
+export interface QuoteLine {
+  sku: string;
+  quantity: number;
+  unitPrice: Money;
+  lineTotal: Money;
+}
+
+export interface PriceQuote {
+  currency: string;
+  lines: QuoteLine[];
+  subtotal: Money;
+  /** Skus without a price effective now (in the currency, or convertible into it). */
+  missing: string[];
+}
+
+/** The pricing service as other services see it. Every call is batched: one call per cart or page. */
+export interface PricingClient {
+  /**
+   * Prices many items at once with exact integer arithmetic. A price in the requested currency
+   * wins; otherwise the base price is converted with a fresh exchange rate. A stale rate throws
+   * AppError('unprocessable', 'exchange_rate_stale') rather than quote with an old one (PR-P0-02).
+   */
+  quote(items: readonly QuoteItem[], currency: string): Promise<PriceQuote>;
+  /** Current unit prices for a page of skus (catalog listing); skus without a price are absent. */
+  unitPrices(skus: readonly string[], currency: string): Promise<Map<string, Money>>;
+  /** Converts with the current exchange rate; a stale rate throws AppError('unprocessable', 'exchange_rate_stale'). */
+  convert(amount: Money, to: string): Promise<Money>;
+  /** Tax owed on `taxable` for deliveries to `country` (ISO 3166-1 alpha-2); 0 where none is configured. */
+  tax(country: string, taxable: Money): Promise<{ rateBps: number; amount: Money }>;
+}
