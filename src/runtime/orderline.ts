@@ -90,6 +90,7 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
     dataDir: config.EPHEMERAL ? 'memory' : pgliteDataDir(config.DATA_DIR),
     poolMax: config.DATABASE_POOL_MAX,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    onIdleError: (err) => logger.error({ err }, 'idle database connection failed; the pool replaces it'),
   });
 
   const clients: Partial<Clients> = {};

@@ -31,6 +31,12 @@ export interface DatabaseOptions {
   poolMax?: number;
   statementTimeoutMs?: number;
   applicationName?: string;
+  /**
+   * Errors of idle pooled connections (the server restarted or terminated them). node-postgres
+   * emits them on the pool; without a listener they crash the process. The pool replaces the
+   * connection by itself, so this is for logging.
+   */
+  onIdleError?: (err: Error) => void;
 }
 
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
@@ -70,6 +76,10 @@ async function createPostgres(url: string, options: DatabaseOptions): Promise<Da
           ? (v: string) => BigInt(v)
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
+  });
+  pool.on('error', (err) => {
+    if (options.onIdleError) options.onIdleError(err);
+    else process.emitWarning(`idle PostgreSQL connection failed: ${err.message}`);
   });
   const root = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   return wrap('postgres', root, async (script) => {

@@ -1,0 +1,37 @@
+import { sql } from 'kysely';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { createPostgresDatabase } from '../../../test/databases.js';
+import { createDatabase } from './database.js';
+
+describe.skipIf(!process.env.DATABASE_URL)('PostgreSQL pool', () => {
+  it('survives the server terminating its idle connections, reporting each', async () => {
+    const target = await createPostgresDatabase();
+    const errors: Error[] = [];
+    const db = await createDatabase({
+      url: target.url,
+      applicationName: 'orderline-idle-test',
+      onIdleError: (err) => errors.push(err),
+    });
+    try {
+      await Promise.all([db.ping(), db.ping(), db.ping()]);
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      try {
+        await admin.query(
+          `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'orderline-idle-test'`,
+        );
+      } finally {
+        await admin.end();
+      }
+      const deadline = Date.now() + 5000;
+      while (errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(errors.length).toBeGreaterThan(0);
+      const result = await sql<{ one: number }>`select 1 as one`.execute(db.root);
+      expect(result.rows[0]?.one).toBe(1);
+    } finally {
+      await db.close();
+      await target.drop();
+    }
+  });
+});
