@@ -6,6 +6,13 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 
 /**
+ * The root handle spans every schema, so no single table map types it: platform code that uses
+ * it (migrations, health, tests) names tables with `withSchema`.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type AnyDB = any;
+
+/**
  * The database port every service uses. One Kysely per process (conventions §6); a service gets a
  * view bound to its own schema through `forSchema`, so it can never reach another service's
  * tables by accident. The same SQL runs on PGlite (embedded) and PostgreSQL.
@@ -13,7 +20,7 @@ import pg from 'pg';
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   /** Root handle: platform code only (migrations, health). Services use `forSchema`. */
-  readonly root: Kysely<any>;
+  readonly root: Kysely<AnyDB>;
   forSchema<DB>(schema: string): Kysely<DB>;
   /** Runs a multi-statement SQL script on one session (migrations). */
   execScript(script: string): Promise<void>;
@@ -55,7 +62,7 @@ async function createPglite(dataDir: string | undefined): Promise<Database> {
     parsers: { [INT8_OID]: (value: string) => BigInt(value) },
   });
   await client.waitReady;
-  const root = new Kysely<any>({ dialect: new PGliteDialect(client) });
+  const root = new Kysely<AnyDB>({ dialect: new PGliteDialect(client) });
   return wrap('pglite', root, async (script) => {
     // Holding a Kysely connection serializes us with every other query on the single PGlite session.
     await root.connection().execute(async () => {
@@ -81,7 +88,7 @@ async function createPostgres(url: string, options: DatabaseOptions): Promise<Da
     if (options.onIdleError) options.onIdleError(err);
     else process.emitWarning(`idle PostgreSQL connection failed: ${err.message}`);
   });
-  const root = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const root = new Kysely<AnyDB>({ dialect: new PostgresDialect({ pool }) });
   return wrap('postgres', root, async (script) => {
     // No parameters → node-postgres uses the simple query protocol, which accepts several statements.
     await root.connection().execute(async (conn) => {
@@ -103,7 +110,11 @@ async function rollbackOnError(script: string, run: (text: string) => Promise<un
   }
 }
 
-function wrap(kind: Database['kind'], root: Kysely<any>, execScript: (s: string) => Promise<void>): Database {
+function wrap(
+  kind: Database['kind'],
+  root: Kysely<AnyDB>,
+  execScript: (s: string) => Promise<void>,
+): Database {
   return {
     kind,
     root,
