@@ -42,12 +42,17 @@ export const priceChanged = defineEvent({
   publisher: 'pricing',
   consumers: ['analytics'],
   key: 'sku',
-  description: 'Price history.',
+  description: 'A price was set (history): what it was, what it is and from when.',
   schema: z.object({
     sku,
     productId: id.nullable(),
+    /** The price in effect at effectiveFrom before this change; null when there was none. */
     oldPrice: money.nullable(),
     newPrice: money,
+    /** When the new price applies (may be in the future); added in v1, optional for older events. */
+    effectiveFrom: occurredAt.optional(),
+    /** When it ends; null while open-ended. */
+    effectiveTo: occurredAt.nullable().optional(),
     occurredAt,
   }),
 });

@@ -1,3 +1,4 @@
+import type { Ctx } from '../../../platform/context.js';
 import type { Money } from '../../../platform/money.js';
 
 export interface QuoteItem {
@@ -32,6 +33,10 @@ export interface PricingClient {
   unitPrices(skus: readonly string[], currency: string): Promise<Map<string, Money>>;
   /** Converts with the current exchange rate; a stale rate throws AppError('unprocessable', 'exchange_rate_stale'). */
   convert(amount: Money, to: string): Promise<Money>;
+  /** Sets the current price of a sku in one currency (as `PUT /admin/prices/{sku}`; history kept). */
+  setPrice(ctx: Ctx, sku: string, price: Money): Promise<void>;
+  /** Sets the tax rate for deliveries to `country` in basis points (825 = 8.25 %). */
+  setTaxRate(ctx: Ctx, country: string, rateBps: number): Promise<void>;
   /** Tax owed on `taxable` for deliveries to `country` (ISO 3166-1 alpha-2); 0 where none is configured. */
   tax(country: string, taxable: Money): Promise<{ rateBps: number; amount: Money }>;
 }
