@@ -31,6 +31,14 @@ export type ReserveResult =
       unavailable: { sku: string; requested: number; available: number }[];
     };
 
+export interface NewWarehouseInput {
+  code: string;
+  name: string;
+  capacityPerDay: number;
+  address: { line1: string; city: string; postalCode: string; country: string };
+  location: { lat: number; lng: number };
+}
+
 export type ReservationStatus = 'active' | 'confirmed' | 'fulfilled' | 'expired' | 'released';
 
 /** The warehouse (inventory) service as other services see it. */
@@ -43,6 +51,15 @@ export interface WarehouseClient {
   confirm(ctx: Ctx, reservationId: string): Promise<void>;
   /** Gives the stock back; idempotent, a no-op for an already released or expired reservation. */
   release(ctx: Ctx, reservationId: string, reason: string): Promise<void>;
+  /**
+   * Shipped (WH-P0-02): confirmed → fulfilled, deducting on hand and reserved exactly once;
+   * idempotent, refused (`invalid_transition`) for a reservation that is not confirmed.
+   */
+  fulfil(ctx: Ctx, reservationId: string): Promise<void>;
+  /** Admin and demo-seed writes, the same rules as `POST /admin/warehouses`. */
+  createWarehouse(ctx: Ctx, input: NewWarehouseInput): Promise<{ id: string; code: string }>;
+  /** Sets on hand (ledgered, as `PUT /admin/inventory/{warehouseId}/{sku}` with `{onHand}`). */
+  setStock(ctx: Ctx, input: { warehouseId: string; sku: string; onHand: number }): Promise<void>;
   getReservation(
     reservationId: string,
   ): Promise<{ id: string; status: ReservationStatus; allocations: Allocation[] } | undefined>;
