@@ -37,6 +37,25 @@ export interface PaymentView {
   refundedAmount: Money;
 }
 
+export type CaptureResult =
+  | { ok: true; paymentId: string; status: 'captured'; capturedAmount: Money }
+  | { ok: false; reason: 'capture_failed'; paymentId: string; detail: string };
+
+export interface RefundRequestOptions {
+  /** The return this refund settles, carried on payments.refund.completed. */
+  returnId?: string | undefined;
+}
+
+export type RefundResult =
+  | {
+      ok: true;
+      paymentId: string;
+      refundId: string;
+      status: 'refunded' | 'partially_refunded';
+      refundedAmount: Money;
+    }
+  | { ok: false; reason: 'refund_failed'; paymentId: string; detail: string };
+
 /** The payment service as other services see it. */
 export interface PaymentClient {
   /**
@@ -47,6 +66,24 @@ export interface PaymentClient {
   authorize(ctx: Ctx, request: AuthorizeRequest): Promise<AuthorizeResult>;
   /** Releases an authorization; idempotent per key. Throws when the provider cannot be reached. */
   void(ctx: Ctx, paymentId: string, idempotencyKey: string): Promise<void>;
+  /**
+   * Captures `amount` (the caller's stored total; at most the authorized amount) once, idempotent
+   * per key; also records a collected COD / received transfer. A provider refusal is a result and
+   * fails the payment (payments.payment.failed → confirmed never comes); no answer throws
+   * payment_unavailable and changes nothing, so a retry with the same key is safe.
+   */
+  capture(ctx: Ctx, paymentId: string, amount: Money, idempotencyKey: string): Promise<CaptureResult>;
+  /**
+   * Refunds `amount` of a captured payment, idempotent per key; never more than captured minus
+   * refunded (422 refund_exceeds_captured). Publishes payments.refund.completed.
+   */
+  refund(
+    ctx: Ctx,
+    paymentId: string,
+    amount: Money,
+    idempotencyKey: string,
+    options?: RefundRequestOptions,
+  ): Promise<RefundResult>;
   getPayment(paymentId: string): Promise<PaymentView | undefined>;
   paymentsForOrder(orderId: string): Promise<PaymentView[]>;
 }

@@ -1,0 +1,108 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { isUuid } from '../../platform/ids.js';
+import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { authorizePayment } from './app/authorize-payment.js';
+import { capturePayment } from './app/capture-payment.js';
+import type { PaymentDeps } from './app/deps.js';
+import { refundPayment } from './app/refund-payment.js';
+import { createResilientProviders } from './app/resilient-providers.js';
+import { voidPayment } from './app/void-payment.js';
+import type { PaymentClient } from './contract/client.js';
+import { paymentRepository as repo, toPaymentView } from './data/payment.repository.js';
+import type { PaymentDB } from './data/tables.js';
+import { registerPaymentRoutes } from './http/payment.routes.js';
+import { bankTransferExpiryJob } from './jobs/bank-transfer-expiry.job.js';
+import { reconciliationJob } from './jobs/reconciliation.job.js';
+import { statusSyncJob } from './jobs/status-sync.job.js';
+import { createBankTransferProvider, createCodProvider } from './providers/offline.provider.js';
+import { createTestpayProvider } from './providers/testpay.provider.js';
+
+/**
+ * The payment service's composition root: providers behind timeouts and circuit breakers, the
+ * client checkout and the order lifecycle call, signed webhooks, and the jobs that keep payments
+ * consistent with the providers.
+ */
+export function createPaymentModule(deps: PlatformDeps<PaymentDB>): ServiceModule<PaymentClient> {
+  const { config, logger, clock } = deps;
+  const testpay = createTestpayProvider({
+    db: deps.db,
+    clock,
+    webhookSecrets: webhookSecrets(config.PAYMENT_TESTPAY_WEBHOOK_SECRETS, logger),
+    webhookToleranceSeconds: config.PAYMENT_WEBHOOK_TOLERANCE_SECONDS,
+  });
+  const providerList = [testpay, createCodProvider(), createBankTransferProvider()];
+  const providers = createResilientProviders(
+    providerList,
+    {
+      timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS,
+      errorThresholdPercent: config.PAYMENT_CIRCUIT_ERROR_THRESHOLD_PERCENT,
+      volumeThreshold: config.PAYMENT_CIRCUIT_VOLUME_THRESHOLD,
+      resetMs: config.PAYMENT_CIRCUIT_RESET_MS,
+    },
+    clock,
+    logger,
+  );
+  const app: PaymentDeps = {
+    db: deps.db,
+    clock,
+    logger,
+    providers,
+    providerFor: { card: testpay.name, cod: 'cod', bank_transfer: 'bank_transfer' },
+    providerTimeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS,
+    bankTransferWindowHours: config.CHECKOUT_BANK_TRANSFER_WINDOW_HOURS,
+  };
+
+  const client: PaymentClient = {
+    authorize: (ctx, request) => authorizePayment(ctx, app, request),
+    void: (ctx, paymentId, key) => voidPayment(ctx, app, paymentId, key),
+    capture: (ctx, paymentId, amount, key) => capturePayment(ctx, app, paymentId, amount, key),
+    refund: (ctx, paymentId, amount, key, options) =>
+      refundPayment(ctx, app, paymentId, amount, key, options),
+    async getPayment(paymentId) {
+      if (!isUuid(paymentId)) return undefined;
+      const row = await repo.findById(app.db, paymentId.toLowerCase());
+      return row ? toPaymentView(row) : undefined;
+    },
+    async paymentsForOrder(orderId) {
+      if (!isUuid(orderId)) return [];
+      return (await repo.forOrder(app.db, orderId.toLowerCase())).map(toPaymentView);
+    },
+  };
+
+  return {
+    name: 'payment',
+    migrations: new URL('./data/migrations/', import.meta.url),
+    publishes: [
+      'payments.payment.authorized',
+      'payments.payment.confirmed',
+      'payments.payment.failed',
+      'payments.payment.voided',
+      'payments.refund.completed',
+    ],
+    routes: (http) => registerPaymentRoutes(http, app),
+    jobs: [
+      bankTransferExpiryJob(app),
+      statusSyncJob(app),
+      reconciliationJob(
+        app,
+        providerList.filter((p) => p.hasExternalState).map((p) => p.name),
+      ),
+    ],
+    client,
+    async stop() {
+      providers.shutdown();
+    },
+  };
+
+  function webhookSecrets(configured: string[], log: typeof logger): string[] {
+    if (configured.length > 0) return configured;
+    // Production config refuses an empty list; elsewhere a per-process secret keeps webhooks
+    // verifiable (and unforgeable) without setup. Only its fingerprint is logged.
+    const secret = `whsec_${randomBytes(24).toString('hex')}`;
+    log.warn(
+      { fingerprint: createHash('sha256').update(secret).digest('hex').slice(0, 12) },
+      'PAYMENT_TESTPAY_WEBHOOK_SECRETS is empty: generated a random testpay webhook secret for this process',
+    );
+    return [secret];
+  }
+}

@@ -1,0 +1,101 @@
+import type { Kysely } from 'kysely';
+import { validationFailed } from '../../../platform/errors/app-error.js';
+import { CURRENCY_RE, type Money, money } from '../../../platform/money.js';
+import type { RateRequest, ShippingOption } from '../contract/client.js';
+import {
+  shippingOptionRepository as repo,
+  type ShippingOptionRow,
+} from '../data/shipping-option.repository.js';
+import type { ShippingDB } from '../data/tables.js';
+import type { Carrier, CurrencyConverter } from '../domain/ports.js';
+import { isFree, type RateTable } from '../domain/rate.js';
+
+export interface RatesDeps {
+  db: Kysely<ShippingDB>;
+  carriers: ReadonlyMap<string, Carrier>;
+  pricing: CurrencyConverter;
+}
+
+/** Heavier parcels are split into several shipments by fulfillment; a cart quote stops here. */
+const MAX_WEIGHT_GRAMS = 1_000_000;
+
+function validate(request: RateRequest): void {
+  const fields = [];
+  if (!/^[A-Z]{2}$/.test(request.destination.country))
+    fields.push({ path: 'destination.country', message: 'ISO 3166-1 alpha-2 code' });
+  if (
+    !Number.isInteger(request.weightGrams) ||
+    request.weightGrams < 0 ||
+    request.weightGrams > MAX_WEIGHT_GRAMS
+  )
+    fields.push({ path: 'weightGrams', message: `an integer from 0 to ${MAX_WEIGHT_GRAMS}` });
+  if (!CURRENCY_RE.test(request.currency)) fields.push({ path: 'currency', message: 'ISO 4217 code' });
+  if (request.subtotal.amount < 0n) fields.push({ path: 'subtotal', message: 'not negative' });
+  if (fields.length > 0) throw validationFailed('The rate request is not valid', fields);
+}
+
+const toTable = (row: ShippingOptionRow): RateTable => ({
+  kind: row.kind,
+  baseAmount: row.base_amount,
+  perKgAmount: row.per_kg_amount,
+  currency: row.currency,
+  freeOverAmount: row.free_over_amount,
+  countries: row.countries,
+  maxWeightGrams: row.max_weight_grams,
+});
+
+/** Converts through pricing only when the currencies differ (a stale rate throws there: PR-P0-02). */
+const inCurrency = (pricing: CurrencyConverter, amount: Money, currency: string): Promise<Money> =>
+  amount.currency === currency ? Promise.resolve(amount) : pricing.convert(amount, currency);
+
+/** Prices one option for the request in the requested currency; undefined when it cannot carry the parcel. */
+async function price(
+  deps: RatesDeps,
+  row: ShippingOptionRow,
+  request: RateRequest,
+): Promise<ShippingOption | undefined> {
+  const carrier = deps.carriers.get(row.carrier);
+  if (!carrier) return undefined;
+  const table = toTable(row);
+  const rate = await carrier.rate(table, {
+    destination: request.destination,
+    weightGrams: request.weightGrams,
+  });
+  if (!rate) return undefined;
+  let charged = rate;
+  if (table.freeOverAmount !== null && rate.amount > 0n) {
+    const subtotal = await inCurrency(deps.pricing, request.subtotal, table.currency);
+    if (isFree(table, subtotal)) charged = money(0n, table.currency);
+  }
+  return {
+    id: row.id,
+    name: row.name,
+    carrier: row.carrier,
+    price: await inCurrency(deps.pricing, charged, request.currency),
+    estimatedDays: { min: row.min_days, max: row.max_days },
+  };
+}
+
+/** Every active option that ships the parcel to the destination, cheapest first. */
+export async function shippingOptions(deps: RatesDeps, request: RateRequest): Promise<ShippingOption[]> {
+  validate(request);
+  const rows = await repo.forCountry(deps.db, request.destination.country);
+  const priced = await Promise.all(rows.map((row) => price(deps, row, request)));
+  return priced
+    .filter((o): o is ShippingOption => o !== undefined)
+    .sort((a, b) =>
+      a.price.amount === b.price.amount ? a.id.localeCompare(b.id) : a.price.amount < b.price.amount ? -1 : 1,
+    );
+}
+
+/** Re-prices one option (checkout re-quotes the chosen method); undefined when no longer offered. */
+export async function quoteOption(
+  deps: RatesDeps,
+  optionId: string,
+  request: RateRequest,
+): Promise<ShippingOption | undefined> {
+  validate(request);
+  if (optionId.length === 0 || optionId.length > 64) return undefined;
+  const row = await repo.findActive(deps.db, optionId);
+  return row ? price(deps, row, request) : undefined;
+}
