@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, lineItem, money, occurredAt, orderStatus, quantity, sku } from './common.schemas.js';
+import { currency, id, lineItem, money, occurredAt, orderStatus, quantity, sku } from './common.schemas.js';
 import { defineEvent } from './contract.js';
 
 /** order topics. There is no orders.order.completed / .cancelled: read status_changed (A9). */
@@ -29,6 +29,12 @@ export const orderStatusChanged = defineEvent({
     newStatus: orderStatus,
     sequence: z.number().int().positive(),
     total: money,
+    // Additive (v1): the order's currency as 02-events.md lists it, and the payment and reservation
+    // the order holds, so payment can void/refund and warehouse release on `cancelled` without a lookup.
+    currency: currency.optional(),
+    paymentMethod: z.enum(['card', 'cod', 'bank_transfer']).optional(),
+    paymentId: z.string().min(1).nullable().optional(),
+    reservationId: z.string().min(1).nullable().optional(),
     items: z.array(lineItem.extend({ warehouseId: id.nullable().optional() })),
     reason: z.string().nullable(),
     occurredAt,

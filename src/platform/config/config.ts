@@ -93,6 +93,13 @@ export const settingsSchema = z.object({
   CHECKOUT_PAYMENT_WINDOW_MINUTES: int(1, 7 * 24 * 60).default(30),
   CHECKOUT_BANK_TRANSFER_WINDOW_HOURS: int(1, 30 * 24).default(72),
   IDEMPOTENCY_KEY_RETENTION_HOURS: int(24, 24 * 365).default(48),
+  // A request holding an Idempotency-Key longer than this is presumed crashed and may be taken over.
+  IDEMPOTENCY_LEASE_SECONDS: int(10, 24 * 3600).default(120),
+  IDEMPOTENCY_PURGE_CRON: z.string().min(1).default('17 * * * *'),
+  // Compensates checkouts abandoned by a crashed process (their lease ran out).
+  CHECKOUT_RECOVERY_CRON: z.string().min(1).default('* * * * *'),
+  // Rows per run of the order service's jobs (checkout recovery, idempotency purge).
+  ORDER_JOB_BATCH_SIZE: int(1, 100_000).default(200),
   // Payment providers.
   PAYMENT_PROVIDER_TIMEOUT_MS: int(50, 120_000).default(5000),
   PAYMENT_CIRCUIT_ERROR_THRESHOLD_PERCENT: int(1, 100).default(50),

@@ -1,0 +1,224 @@
+import type { Transaction } from 'kysely';
+import type { Ctx } from '../../../platform/context.js';
+import { AppError, conflict, notFound } from '../../../platform/errors/app-error.js';
+import { transaction } from '../../../platform/eventing/index.js';
+import { newId } from '../../../platform/ids.js';
+import type { ShippingOption } from '../../shipping/contract/client.js';
+import { type CartRow, cartRepository as carts, MAX_LINE_QUANTITY } from '../data/cart.repository.js';
+import type { OrderDB } from '../data/tables.js';
+import { type AddressInput, validateAddress } from '../domain/address.js';
+import { hashCartToken, isOwner, newCartToken, type Requester } from '../domain/cart-token.js';
+import { priceCart, quoteLines, rateRequest } from './cart-pricing.js';
+import { type CartView, toCartView } from './cart-view.js';
+import type { OrderDeps } from './deps.js';
+
+/** Distinct lines per cart: keeps the one pricing quote and the checkout's batch bounded. */
+export const MAX_CART_LINES = 100;
+
+const cartNotFound = (id: string) => notFound('Cart', id);
+
+/** Reads a cart the requester owns; someone else's (or a missing) cart is the same 404 (G9). */
+export async function loadOwnedCart(deps: OrderDeps, id: string, who: Requester): Promise<CartRow> {
+  const cart = await carts.findCart(deps.db, id);
+  if (!cart || !isOwner({ tokenHash: cart.token_hash, customerId: cart.customer_id }, who))
+    throw cartNotFound(id);
+  return cart;
+}
+
+export async function cartView(deps: OrderDeps, cart: CartRow): Promise<CartView> {
+  const items = await carts.listItems(deps.db, cart.id);
+  return toCartView(cart, await priceCart(deps, cart, items));
+}
+
+export async function createCart(
+  _ctx: Ctx,
+  deps: OrderDeps,
+  input: { currency: string },
+  customerId: string | undefined,
+): Promise<{ view: CartView; cartToken: string | undefined }> {
+  // A customer's cart is bound to the customer; a guest's to a secret token shown once (OR-P0-02).
+  const token = customerId ? undefined : newCartToken();
+  const cart = await carts.insertCart(deps.db, {
+    id: newId(),
+    tokenHash: token ? hashCartToken(token) : null,
+    customerId: customerId ?? null,
+    currency: input.currency,
+    now: deps.clock.now(),
+  });
+  return { view: await cartView(deps, cart), cartToken: token };
+}
+
+/**
+ * Every cart mutation: lock the row (concurrent mutations queue: NEW-03), check ownership, the
+ * client's `If-Match` version and that the cart is still active, apply, then bump the version with
+ * a conditional update. Returns the cart as committed.
+ */
+async function mutate(
+  deps: OrderDeps,
+  id: string,
+  who: Requester,
+  ifMatch: number | undefined,
+  apply: (tx: Transaction<OrderDB>, cart: CartRow) => Promise<void>,
+): Promise<CartRow> {
+  return transaction(deps.db, async (tx) => {
+    const cart = await carts.lockCart(tx, id);
+    if (!cart || !isOwner({ tokenHash: cart.token_hash, customerId: cart.customer_id }, who))
+      throw cartNotFound(id);
+    if (ifMatch !== undefined && ifMatch !== cart.version)
+      throw conflict(`The cart is at version ${cart.version}, not ${ifMatch}; reload it and retry`);
+    if (cart.status !== 'active')
+      throw conflict(`The cart is ${cart.status} and can no longer change`, 'cart_not_active');
+    await apply(tx, cart);
+    const bumped = await carts.bumpVersion(tx, id, cart.version, deps.clock.now());
+    if (!bumped) throw conflict('The cart changed concurrently; reload it and retry');
+    return bumped;
+  });
+}
+
+export async function addItem(
+  _ctx: Ctx,
+  deps: OrderDeps,
+  id: string,
+  who: Requester,
+  input: { sku: string; quantity: number },
+  ifMatch: number | undefined,
+): Promise<CartView> {
+  const cart = await loadOwnedCart(deps, id, who);
+  const [product] = await deps.catalog.getProductsBySku([input.sku]);
+  if (!product)
+    throw new AppError('unprocessable', 'unknown_sku', `No product has sku ${input.sku}`, {
+      fields: [{ path: 'body.sku', message: 'no such product' }],
+    });
+  if (product.status !== 'active')
+    throw new AppError('unprocessable', 'product_unavailable', `Product ${product.sku} is no longer sold`, {
+      fields: [{ path: 'body.sku', message: 'product is archived' }],
+    });
+  // Refuse what cannot be bought rather than fail at checkout: the sku needs a price in the cart's currency.
+  const prices = await deps.pricing.unitPrices([product.sku], cart.currency);
+  if (!prices.has(product.sku))
+    throw new AppError(
+      'unprocessable',
+      'price_unavailable',
+      `Product ${product.sku} has no price in ${cart.currency}`,
+      {
+        extra: { skus: [product.sku] },
+      },
+    );
+  const updated = await mutate(deps, id, who, ifMatch, async (tx, locked) => {
+    const now = deps.clock.now();
+    const line = await carts.addQuantity(tx, {
+      id: newId(),
+      cartId: locked.id,
+      sku: product.sku,
+      productId: product.id,
+      quantity: input.quantity,
+      now,
+    });
+    if (!line)
+      throw new AppError(
+        'unprocessable',
+        'quantity_limit_exceeded',
+        `A cart line holds at most ${MAX_LINE_QUANTITY} units of ${product.sku}`,
+        { fields: [{ path: 'body.quantity', message: `line total would exceed ${MAX_LINE_QUANTITY}` }] },
+      );
+    if ((await carts.countItems(tx, locked.id)) > MAX_CART_LINES)
+      throw new AppError(
+        'unprocessable',
+        'cart_full',
+        `A cart holds at most ${MAX_CART_LINES} different products`,
+      );
+  });
+  return cartView(deps, updated);
+}
+
+export async function updateItem(
+  _ctx: Ctx,
+  deps: OrderDeps,
+  id: string,
+  itemId: string,
+  who: Requester,
+  quantity: number,
+  ifMatch: number | undefined,
+): Promise<CartView> {
+  const updated = await mutate(deps, id, who, ifMatch, async (tx, cart) => {
+    if (!(await carts.setQuantity(tx, cart.id, itemId, quantity, deps.clock.now())))
+      throw notFound('Cart item', itemId);
+  });
+  return cartView(deps, updated);
+}
+
+export async function removeItem(
+  _ctx: Ctx,
+  deps: OrderDeps,
+  id: string,
+  itemId: string,
+  who: Requester,
+  ifMatch: number | undefined,
+): Promise<CartView> {
+  const updated = await mutate(deps, id, who, ifMatch, async (tx, cart) => {
+    if (!(await carts.deleteItem(tx, cart.id, itemId))) throw notFound('Cart item', itemId);
+  });
+  return cartView(deps, updated);
+}
+
+export async function setShippingAddress(
+  _ctx: Ctx,
+  deps: OrderDeps,
+  id: string,
+  who: Requester,
+  input: AddressInput,
+  ifMatch: number | undefined,
+): Promise<CartView> {
+  const address = validateAddress(input);
+  const updated = await mutate(deps, id, who, ifMatch, async (tx, cart) => {
+    const before = cart.shipping_address;
+    // Rates depend on the destination: a new country or postal code drops the chosen method.
+    const moved = !before || before.country !== address.country || before.postalCode !== address.postalCode;
+    await carts.setAddress(tx, cart.id, address, moved);
+  });
+  return cartView(deps, updated);
+}
+
+/** Shipping options for the cart's address and parcel (weight from catalog `weightGrams`). */
+export async function shippingOptions(deps: OrderDeps, cart: CartRow): Promise<ShippingOption[]> {
+  const address = cart.shipping_address;
+  if (!address)
+    throw new AppError(
+      'unprocessable',
+      'shipping_address_required',
+      'Set a shipping address before choosing shipping',
+    );
+  const items = await carts.listItems(deps.db, cart.id);
+  const parcel = await quoteLines(deps, cart.currency, items);
+  return deps.shipping.options(rateRequest(address, parcel.weightGrams, parcel.subtotal));
+}
+
+export async function setShippingMethod(
+  _ctx: Ctx,
+  deps: OrderDeps,
+  id: string,
+  who: Requester,
+  optionId: string,
+  ifMatch: number | undefined,
+): Promise<CartView> {
+  const cart = await loadOwnedCart(deps, id, who);
+  const options = await shippingOptions(deps, cart);
+  if (!options.some((o) => o.id === optionId))
+    throw new AppError(
+      'unprocessable',
+      'unknown_shipping_option',
+      `Shipping option ${optionId} is not offered for this cart`,
+      {
+        fields: [{ path: 'body.optionId', message: 'not one of the cart’s shipping options' }],
+      },
+    );
+  const updated = await mutate(deps, id, who, ifMatch, async (tx, locked) => {
+    // The address may have changed since the options were computed; the options must match it.
+    const a = locked.shipping_address;
+    const b = cart.shipping_address;
+    if (!a || !b || a.country !== b.country || a.postalCode !== b.postalCode)
+      throw conflict('The shipping address changed; fetch the shipping options again');
+    await carts.setShippingOption(tx, locked.id, optionId);
+  });
+  return cartView(deps, updated);
+}

@@ -1,0 +1,55 @@
+import { notFound } from '../../../platform/errors/app-error.js';
+import { money, toJson } from '../../../platform/money.js';
+import type { OrderItemRow, OrderRow } from '../data/order.repository.js';
+import { orderRepository as orders } from '../data/order.repository.js';
+import { isOwner, type Requester } from '../domain/cart-token.js';
+import type { OrderDeps } from './deps.js';
+
+/** The order as checkout's 201 and GET /orders/{id} return it. One row per sku and warehouse. */
+export function toOrderView(order: OrderRow, items: readonly OrderItemRow[]) {
+  const m = (amount: bigint) => toJson(money(amount, order.currency));
+  return {
+    id: order.id,
+    status: order.status,
+    paymentStatus: order.payment_status,
+    currency: order.currency,
+    items: items.map((i) => ({
+      id: i.id,
+      sku: i.sku,
+      productId: i.product_id,
+      name: i.name,
+      quantity: i.quantity,
+      unitPrice: m(i.unit_price),
+      lineTotal: m(i.line_total),
+      warehouseId: i.warehouse_id,
+    })),
+    totals: {
+      subtotal: m(order.subtotal),
+      discount: m(order.discount),
+      shipping: m(order.shipping),
+      tax: m(order.tax),
+      total: m(order.total),
+    },
+    shippingAddress: order.shipping_address,
+    shippingMethod: {
+      id: order.shipping_option_id,
+      name: order.shipping_option_name,
+      carrier: order.shipping_carrier,
+      price: m(order.shipping),
+    },
+    payment: { id: order.payment_id, method: order.payment_method, status: order.payment_status },
+    paymentDueAt: order.payment_due_at.toISOString(),
+    createdAt: order.created_at.toISOString(),
+    updatedAt: order.updated_at.toISOString(),
+  };
+}
+
+export type OrderView = ReturnType<typeof toOrderView>;
+
+/** The owner's read: the guest with the cart's token, or the customer; anyone else gets 404 (G9). */
+export async function getOwnedOrder(deps: OrderDeps, id: string, who: Requester): Promise<OrderView> {
+  const order = await orders.findOrder(deps.db, id);
+  if (!order || !isOwner({ tokenHash: order.guest_token_hash, customerId: order.customer_id }, who))
+    throw notFound('Order', id);
+  return toOrderView(order, await orders.listItems(deps.db, id));
+}

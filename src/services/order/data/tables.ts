@@ -1,0 +1,96 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { IdempotencyTables } from '../../../platform/idempotency/idempotency.js';
+import type { ShippingAddress } from '../domain/address.js';
+import type { OrderPaymentStatus, OrderStatus } from '../domain/order-status.js';
+
+/** Kysely types of the order schema (data/migrations). Column names as in SQL. */
+export interface OrderDB extends IdempotencyTables {
+  carts: CartsTable;
+  cart_items: CartItemsTable;
+  checkouts: CheckoutsTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+}
+
+type Timestamp = ColumnType<Date, Date, Date>;
+/** jsonb: read as a value, written as JSON text. */
+type Json<T> = ColumnType<T, string, string>;
+
+export type CartStatus = 'active' | 'checked_out' | 'abandoned';
+
+export interface CartsTable {
+  id: string;
+  token_hash: string | null;
+  customer_id: string | null;
+  currency: string;
+  status: Generated<CartStatus>;
+  version: Generated<number>;
+  shipping_address: Json<ShippingAddress | null> | null;
+  shipping_option_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CartItemsTable {
+  id: string;
+  cart_id: string;
+  sku: string;
+  product_id: string;
+  quantity: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type CheckoutStatus = 'started' | 'reserved' | 'authorized' | 'completed' | 'compensating' | 'failed';
+
+export interface CheckoutsTable {
+  id: string;
+  cart_id: string;
+  idempotency_scope: string;
+  idempotency_key: string;
+  payment_method: 'card' | 'cod' | 'bank_transfer';
+  status: CheckoutStatus;
+  reservation_id: string | null;
+  payment_id: string | null;
+  error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OrdersTable {
+  id: string;
+  cart_id: string;
+  customer_id: string | null;
+  guest_token_hash: string | null;
+  status: OrderStatus;
+  payment_status: OrderPaymentStatus;
+  payment_method: 'card' | 'cod' | 'bank_transfer';
+  payment_id: string;
+  reservation_id: string;
+  currency: string;
+  subtotal: bigint;
+  discount: bigint;
+  shipping: bigint;
+  tax: bigint;
+  total: bigint;
+  shipping_address: Json<ShippingAddress>;
+  shipping_option_id: string;
+  shipping_option_name: string;
+  shipping_carrier: string;
+  payment_due_at: Timestamp;
+  sequence: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OrderItemsTable {
+  id: string;
+  order_id: string;
+  sku: string;
+  product_id: string;
+  name: string;
+  quantity: number;
+  unit_price: bigint;
+  line_total: bigint;
+  warehouse_id: string;
+}

@@ -1,0 +1,285 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requestCtx } from '../../../platform/context.js';
+import { AppError, isAppError, validationFailed } from '../../../platform/errors/app-error.js';
+import type { HttpApp } from '../../../platform/http/types.js';
+import { toJson } from '../../../platform/money.js';
+import { access } from '../../../platform/security/access.js';
+import {
+  addItem,
+  cartView,
+  createCart,
+  loadOwnedCart,
+  removeItem,
+  setShippingAddress,
+  setShippingMethod,
+  shippingOptions,
+  updateItem,
+} from '../app/cart.service.js';
+import type { CartView } from '../app/cart-view.js';
+import type { OrderDeps } from '../app/deps.js';
+import type { Requester } from '../domain/cart-token.js';
+import {
+  addItemBody,
+  addressBody,
+  cartHeaders,
+  cartItemParams,
+  cartParams,
+  cartSchema,
+  createCartBody,
+  createdCartSchema,
+  shippingMethodBody,
+  shippingOptionsSchema,
+  updateItemBody,
+} from './order.schemas.js';
+
+const tags = ['cart'];
+const OWNER =
+  'Guests send the cartToken from POST /carts as X-Cart-Token; a missing or wrong token is 404, as for a cart that does not exist.';
+const VERSIONED = `${OWNER} Send If-Match: <version> to refuse the change with 409 conflict when the cart changed meanwhile.`;
+
+/** The requester of a cart or order: the guest's X-Cart-Token and/or a signed-in customer. */
+export function requesterOf(request: FastifyRequest): Requester {
+  const token = request.headers['x-cart-token'];
+  return {
+    cartToken: typeof token === 'string' ? token : undefined,
+    customerId: request.principal?.type === 'customer' ? request.principal.id : undefined,
+  };
+}
+
+/** `If-Match: 3`, `"3"` or `W/"3"` → 3; `*` or absent → no precondition. */
+export function ifMatchVersion(request: FastifyRequest): number | undefined {
+  const raw = request.headers['if-match'];
+  if (raw === undefined || raw.trim() === '*') return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(raw);
+  if (!m)
+    throw validationFailed('If-Match must be the cart version', [
+      { path: 'headers.if-match', message: 'must be a cart version such as "3"' },
+    ]);
+  return Number(m[1]);
+}
+
+/** Field errors of domain rules (`postalCode`) are named relative to the request body on the wire. */
+async function inBody<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (
+      isAppError(err) &&
+      err.kind === 'validation' &&
+      err.fields &&
+      !err.fields.some((f) => f.path.includes('.'))
+    ) {
+      const fields = err.fields.map((f) => ({ path: `body.${f.path}`, message: f.message }));
+      throw new AppError(err.kind, err.code, err.message, { fields, cause: err });
+    }
+    throw err;
+  }
+}
+
+const sendCart = (reply: FastifyReply, view: CartView) =>
+  reply.header('etag', `"${view.version}"`).send(view);
+
+export function registerCartRoutes(app: HttpApp, deps: OrderDeps): void {
+  app.post(
+    '/carts',
+    {
+      config: { access: access.public() },
+      schema: {
+        tags,
+        summary: 'Create a cart',
+        description:
+          'A guest cart answers with a cartToken (shown once) that every later call must send as X-Cart-Token; a signed-in customer’s cart is bound to the customer.',
+        body: createCartBody,
+        response: { 201: createdCartSchema },
+      },
+    },
+    async (request, reply) => {
+      const who = requesterOf(request);
+      const { view, cartToken } = await createCart(requestCtx(request), deps, request.body, who.customerId);
+      return reply
+        .status(201)
+        .header('location', `${app.prefix}/carts/${view.id}`)
+        .header('etag', `"${view.version}"`)
+        .header('cache-control', 'no-store')
+        .send({ ...view, ...(cartToken ? { cartToken } : {}) });
+    },
+  );
+
+  app.get(
+    '/carts/:id',
+    {
+      config: { access: access.public() },
+      schema: {
+        tags,
+        summary: 'Get a cart with prices, shipping, tax and totals',
+        description: `${OWNER} Totals come from one batched price quote, one shipping quote and one tax call.`,
+        params: cartParams,
+        headers: cartHeaders,
+        response: { 200: cartSchema },
+      },
+    },
+    async (request, reply) => {
+      const cart = await loadOwnedCart(deps, request.params.id, requesterOf(request));
+      return sendCart(reply, await cartView(deps, cart));
+    },
+  );
+
+  app.post(
+    '/carts/:id/items',
+    {
+      config: { access: access.public() },
+      schema: {
+        tags,
+        summary: 'Add a product to the cart',
+        description: `${VERSIONED} Adding a sku already in the cart increases its quantity (at most 999 per line). An unknown sku is 422 unknown_sku, an archived one 422 product_unavailable, one without a price in the cart currency 422 price_unavailable.`,
+        params: cartParams,
+        headers: cartHeaders,
+        body: addItemBody,
+        response: { 200: cartSchema },
+      },
+    },
+    async (request, reply) => {
+      const view = await addItem(
+        requestCtx(request),
+        deps,
+        request.params.id,
+        requesterOf(request),
+        request.body,
+        ifMatchVersion(request),
+      );
+      return sendCart(reply, view);
+    },
+  );
+
+  app.patch(
+    '/carts/:id/items/:itemId',
+    {
+      config: { access: access.public() },
+      schema: {
+        tags,
+        summary: 'Change the quantity of a cart line',
+        description: VERSIONED,
+        params: cartItemParams,
+        headers: cartHeaders,
+        body: updateItemBody,
+        response: { 200: cartSchema },
+      },
+    },
+    async (request, reply) => {
+      const { id, itemId } = request.params;
+      const view = await updateItem(
+        requestCtx(request),
+        deps,
+        id,
+        itemId,
+        requesterOf(request),
+        request.body.quantity,
+        ifMatchVersion(request),
+      );
+      return sendCart(reply, view);
+    },
+  );
+
+  app.delete(
+    '/carts/:id/items/:itemId',
+    {
+      config: { access: access.public() },
+      schema: {
+        tags,
+        summary: 'Remove a cart line',
+        description: VERSIONED,
+        params: cartItemParams,
+        headers: cartHeaders,
+        response: { 200: cartSchema },
+      },
+    },
+    async (request, reply) => {
+      const { id, itemId } = request.params;
+      const view = await removeItem(
+        requestCtx(request),
+        deps,
+        id,
+        itemId,
+        requesterOf(request),
+        ifMatchVersion(request),
+      );
+      return sendCart(reply, view);
+    },
+  );
+
+  app.put(
+    '/carts/:id/shipping-address',
+    {
+      config: { access: access.public() },
+      schema: {
+        tags,
+        summary: 'Set the shipping address',
+        description: `${VERSIONED} Validated: ISO 3166-1 alpha-2 country, postal code format (US, CA, GB, DE, FR, NL), E.164 phone; trimmed, length-limited, no control characters. A new country or postal code clears the chosen shipping method.`,
+        params: cartParams,
+        headers: cartHeaders,
+        body: addressBody,
+        response: { 200: cartSchema },
+      },
+    },
+    async (request, reply) => {
+      const view = await inBody(() =>
+        setShippingAddress(
+          requestCtx(request),
+          deps,
+          request.params.id,
+          requesterOf(request),
+          request.body,
+          ifMatchVersion(request),
+        ),
+      );
+      return sendCart(reply, view);
+    },
+  );
+
+  app.get(
+    '/carts/:id/shipping-options',
+    {
+      config: { access: access.public() },
+      schema: {
+        tags,
+        summary: 'Shipping options for the cart',
+        description: `${OWNER} Needs a shipping address (422 shipping_address_required). The parcel weight is the sum of the products’ weightGrams attribute × quantity; a product without one counts as 0 g.`,
+        params: cartParams,
+        headers: cartHeaders,
+        response: { 200: shippingOptionsSchema },
+      },
+    },
+    async (request) => {
+      const cart = await loadOwnedCart(deps, request.params.id, requesterOf(request));
+      const options = await shippingOptions(deps, cart);
+      return { items: options.map((o) => ({ ...o, price: toJson(o.price) })) };
+    },
+  );
+
+  app.put(
+    '/carts/:id/shipping-method',
+    {
+      config: { access: access.public() },
+      schema: {
+        tags,
+        summary: 'Choose a shipping method',
+        description: `${VERSIONED} optionId must be one of GET /carts/{id}/shipping-options (else 422 unknown_shipping_option).`,
+        params: cartParams,
+        headers: cartHeaders,
+        body: shippingMethodBody,
+        response: { 200: cartSchema },
+      },
+    },
+    async (request, reply) => {
+      const view = await setShippingMethod(
+        requestCtx(request),
+        deps,
+        request.params.id,
+        requesterOf(request),
+        request.body.optionId,
+        ifMatchVersion(request),
+      );
+      return sendCart(reply, view);
+    },
+  );
+}

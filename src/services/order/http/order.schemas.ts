@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { currencySchema, moneySchema } from '../../../platform/money.js';
+import { ADDRESS_LIMITS } from '../domain/address.js';
+import { ORDER_STATUSES, PAYMENT_STATUSES } from '../domain/order-status.js';
+
+export const cartParams = z.object({ id: z.uuid() });
+export const cartItemParams = z.object({ id: z.uuid(), itemId: z.uuid() });
+export const orderParams = z.object({ id: z.uuid() });
+
+export const createCartBody = z.object({ currency: currencySchema }).strict();
+export const addItemBody = z
+  .object({
+    sku: z.string().trim().min(1).max(64),
+    quantity: z.number().int().min(1).max(999),
+  })
+  .strict();
+export const updateItemBody = z.object({ quantity: z.number().int().min(1).max(999) }).strict();
+
+const text = (max: number) => z.string().max(max * 2);
+const optionalText = (max: number) => text(max).nullable().optional();
+/** Shape and rough size here; trimming, exact limits, formats and control characters in domain/address. */
+export const addressBody = z
+  .object({
+    firstName: text(ADDRESS_LIMITS.firstName),
+    lastName: text(ADDRESS_LIMITS.lastName),
+    line1: text(ADDRESS_LIMITS.line1),
+    line2: optionalText(ADDRESS_LIMITS.line2),
+    city: text(ADDRESS_LIMITS.city),
+    region: optionalText(ADDRESS_LIMITS.region),
+    postalCode: text(ADDRESS_LIMITS.postalCode),
+    country: z.string().max(8),
+    phone: z.string().max(40).nullable().optional(),
+  })
+  .strict();
+export const shippingMethodBody = z.object({ optionId: z.string().min(1).max(100) }).strict();
+
+export const cartHeaders = z.looseObject({
+  'x-cart-token': z.string().max(200).optional(),
+  'if-match': z.string().max(40).optional(),
+});
+
+export const addressSchema = z.object({
+  firstName: z.string(),
+  lastName: z.string(),
+  line1: z.string(),
+  line2: z.string().nullable(),
+  city: z.string(),
+  region: z.string().nullable(),
+  postalCode: z.string(),
+  country: z.string(),
+  phone: z.string().nullable(),
+});
+
+const totalsSchema = z.object({
+  subtotal: moneySchema,
+  discount: moneySchema,
+  shipping: moneySchema,
+  tax: moneySchema,
+  total: moneySchema,
+});
+
+export const cartSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(['active', 'checked_out', 'abandoned']),
+  currency: z.string(),
+  version: z.number().int(),
+  items: z.array(
+    z.object({
+      id: z.uuid(),
+      sku: z.string(),
+      productId: z.uuid(),
+      name: z.string().nullable(),
+      quantity: z.number().int(),
+      unitPrice: moneySchema.nullable(),
+      lineTotal: moneySchema.nullable(),
+    }),
+  ),
+  discounts: z.array(z.object({ code: z.string(), amount: moneySchema })),
+  unpricedSkus: z
+    .array(z.string())
+    .describe('Items without a price in the cart currency; checkout refuses them'),
+  shippingAddress: addressSchema.nullable(),
+  shippingMethod: z
+    .object({ id: z.string(), name: z.string(), carrier: z.string(), price: moneySchema })
+    .nullable(),
+  shippingMethodUnavailable: z.boolean(),
+  weightGrams: z.number().int(),
+  taxRateBps: z.number().int(),
+  totals: totalsSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const createdCartSchema = cartSchema.extend({
+  cartToken: z
+    .string()
+    .optional()
+    .describe('Guest carts only: send it as X-Cart-Token on every later call; it is shown once'),
+});
+
+export const shippingOptionsSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      carrier: z.string(),
+      price: moneySchema,
+      estimatedDays: z.object({ min: z.number(), max: z.number() }),
+    }),
+  ),
+});
+
+export const checkoutBody = z
+  .object({
+    cartId: z.uuid(),
+    payment: z
+      .object({
+        method: z.enum(['card', 'cod', 'bank_transfer']),
+        token: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+export const ownerHeaders = z.looseObject({ 'x-cart-token': z.string().max(200).optional() });
+export const checkoutHeaders = z.looseObject({
+  'idempotency-key': z.string().optional(),
+  'x-cart-token': z.string().max(200).optional(),
+});
+
+export const orderSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(ORDER_STATUSES),
+  paymentStatus: z.enum(PAYMENT_STATUSES),
+  currency: z.string(),
+  items: z.array(
+    z.object({
+      id: z.uuid(),
+      sku: z.string(),
+      productId: z.uuid(),
+      name: z.string(),
+      quantity: z.number().int(),
+      unitPrice: moneySchema,
+      lineTotal: moneySchema,
+      warehouseId: z
+        .string()
+        .describe('The warehouse the units are reserved in; a split item has one row per warehouse'),
+    }),
+  ),
+  totals: totalsSchema,
+  shippingAddress: addressSchema,
+  shippingMethod: z.object({ id: z.string(), name: z.string(), carrier: z.string(), price: moneySchema }),
+  payment: z.object({ id: z.string(), method: z.enum(['card', 'cod', 'bank_transfer']), status: z.string() }),
+  paymentDueAt: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
