@@ -1,5 +1,6 @@
 import { systemCtx } from '../platform/context.js';
 import type { Logger } from '../platform/logging/logger.js';
+import { money } from '../platform/money.js';
 import type { NewProduct } from '../services/catalog/contract/client.js';
 import type { Clients } from './services.js';
 
@@ -10,6 +11,43 @@ const CATEGORIES = [
   { slug: 'home', name: 'Home & Kitchen' },
   { slug: 'electronics', name: 'Electronics' },
 ];
+
+/** Prices in USD cents; EUR prices are set alongside (rounded shelf prices, not a conversion). */
+const PRICES: Record<string, { usd: number; eur: number }> = {
+  'TSHIRT-CLASSIC-M': { usd: 1999, eur: 1899 },
+  'TSHIRT-CLASSIC-L': { usd: 1999, eur: 1899 },
+  'HOODIE-ZIP-M': { usd: 4999, eur: 4699 },
+  'SNEAKER-RUN-42': { usd: 8999, eur: 8499 },
+  'SNEAKER-RUN-44': { usd: 8999, eur: 8499 },
+  'MUG-STONEWARE': { usd: 1499, eur: 1399 },
+  'KETTLE-STEEL': { usd: 3999, eur: 3799 },
+  'HEADPHONES-BT': { usd: 12999, eur: 11999 },
+  'CHARGER-USB-C-65W': { usd: 3499, eur: 3299 },
+  'CABLE-USB-C-2M': { usd: 999, eur: 949 },
+};
+
+/** The two warehouses of the demo store and how many of each product they hold. */
+const WAREHOUSES = [
+  {
+    code: 'US-EAST',
+    name: 'Newark fulfilment centre',
+    capacityPerDay: 500,
+    address: { line1: '100 Port St', city: 'Newark', postalCode: '07114', country: 'US' },
+    location: { lat: 40.6895, lng: -74.1745 },
+    stock: 40,
+  },
+  {
+    code: 'EU-WEST',
+    name: 'Rotterdam fulfilment centre',
+    capacityPerDay: 300,
+    address: { line1: 'Waalhaven 12', city: 'Rotterdam', postalCode: '3089 JH', country: 'NL' },
+    location: { lat: 51.8892, lng: 4.4291 },
+    stock: 25,
+  },
+];
+
+/** VAT / sales tax in basis points for the demo's destinations. */
+const TAX_RATES: Record<string, number> = { DE: 1900, FR: 2000, NL: 2100, GB: 2000 };
 
 const PRODUCTS: NewProduct[] = [
   {
@@ -75,9 +113,9 @@ const PRODUCTS: NewProduct[] = [
 ];
 
 /**
- * Seeds the demo catalog into an empty database only (never on top of real data). Goes through
- * the services' clients, so everything a real write does (validation, events) happens here too.
- * Prices and stock join this seed when the pricing and warehouse services exist.
+ * Seeds the demo store into an empty database only (never on top of real data): categories,
+ * products, USD and EUR prices, tax rates and two warehouses with stock. Goes through the
+ * services' clients, so everything a real write does (validation, ledger, events) happens here too.
  */
 export async function seedDemoData(clients: Partial<Clients>, logger: Logger): Promise<void> {
   const catalog = clients.catalog;
@@ -91,5 +129,31 @@ export async function seedDemoData(clients: Partial<Clients>, logger: Logger): P
   for (const product of PRODUCTS) {
     await catalog.createProduct(ctx, { ...product, description: `${product.name}, from the demo catalog.` });
   }
-  logger.info({ categories: CATEGORIES.length, products: PRODUCTS.length }, 'demo catalog seeded');
+  if (clients.pricing) {
+    for (const product of PRODUCTS) {
+      const price = PRICES[product.sku];
+      if (!price) continue;
+      await clients.pricing.setPrice(ctx, product.sku, money(price.usd, 'USD'));
+      await clients.pricing.setPrice(ctx, product.sku, money(price.eur, 'EUR'));
+    }
+    for (const [country, bps] of Object.entries(TAX_RATES))
+      await clients.pricing.setTaxRate(ctx, country, bps);
+  }
+  if (clients.warehouse) {
+    for (const { stock, ...warehouse } of WAREHOUSES) {
+      const { id } = await clients.warehouse.createWarehouse(ctx, warehouse);
+      for (const product of PRODUCTS) {
+        await clients.warehouse.setStock(ctx, { warehouseId: id, sku: product.sku, onHand: stock });
+      }
+    }
+  }
+  logger.info(
+    {
+      categories: CATEGORIES.length,
+      products: PRODUCTS.length,
+      priced: Boolean(clients.pricing),
+      warehouses: clients.warehouse ? WAREHOUSES.length : 0,
+    },
+    'demo store seeded',
+  );
 }

@@ -94,6 +94,7 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
   });
 
   const clients: Partial<Clients> = {};
+  const enabled: ReadonlySet<ServiceName> = new Set(names);
   const modules: ServiceModule[] = [];
   try {
     for (const name of names) {
@@ -105,7 +106,7 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
         clock,
         metrics,
       };
-      const module = SERVICES[name].create(deps, clients) as ServiceModule<Clients[typeof name]>;
+      const module = SERVICES[name].create(deps, clients, enabled) as ServiceModule<Clients[typeof name]>;
       (clients as Record<ServiceName, unknown>)[name] = module.client;
       modules.push(module);
     }

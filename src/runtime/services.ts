@@ -3,14 +3,29 @@ import type { AuthClient } from '../services/auth/contract/client.js';
 import { createAuthModule } from '../services/auth/module.js';
 import type { CatalogClient } from '../services/catalog/contract/client.js';
 import { createCatalogModule } from '../services/catalog/module.js';
+import type { OrderClient } from '../services/order/contract/client.js';
+import { createOrderModule } from '../services/order/module.js';
+import type { PaymentClient } from '../services/payment/contract/client.js';
+import { createPaymentModule } from '../services/payment/module.js';
+import type { PricingClient } from '../services/pricing/contract/client.js';
+import { createPricingModule } from '../services/pricing/module.js';
+import type { ShippingClient } from '../services/shipping/contract/client.js';
+import { createShippingModule } from '../services/shipping/module.js';
 import type { UserClient } from '../services/user/contract/client.js';
 import { createUserModule } from '../services/user/module.js';
+import type { WarehouseClient } from '../services/warehouse/contract/client.js';
+import { createWarehouseModule } from '../services/warehouse/module.js';
 
 /** Every service's client interface, by service name. */
 export interface Clients {
   user: UserClient;
   auth: AuthClient;
   catalog: CatalogClient;
+  pricing: PricingClient;
+  warehouse: WarehouseClient;
+  shipping: ShippingClient;
+  payment: PaymentClient;
+  order: OrderClient;
 }
 
 export type ServiceName = keyof Clients;
@@ -18,7 +33,13 @@ export type ServiceName = keyof Clients;
 interface ServiceDefinition<N extends ServiceName> {
   /** Services whose clients this one needs; in one process they must be enabled too. */
   needs: readonly ServiceName[];
-  create(deps: PlatformDeps<any>, clients: Partial<Clients>): ServiceModule<Clients[N]>;
+  /** `clients` fills up as services are built; `enabled` is every service of this process. */
+  create(
+    // biome-ignore lint/suspicious/noExplicitAny: each service narrows deps.db to its own schema type
+    deps: PlatformDeps<any>,
+    clients: Partial<Clients>,
+    enabled: ReadonlySet<ServiceName>,
+  ): ServiceModule<Clients[N]>;
 }
 
 /** The registry, in dependency order: a service appears after everything it needs. */
@@ -28,7 +49,46 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
     needs: ['user'],
     create: (deps, clients) => createAuthModule({ ...deps, directories: [clients.user!.directory] }),
   },
-  catalog: { needs: [], create: (deps) => createCatalogModule(deps) },
+  catalog: {
+    needs: [],
+    // Pricing and warehouse need the catalog, so they are built after it: the catalog's ports
+    // resolve their clients per call. Without them in this process, prices and stock are null.
+    create: (deps, clients, enabled) =>
+      createCatalogModule({
+        ...deps,
+        ...(enabled.has('pricing')
+          ? { prices: { quote: (skus, currency) => clients.pricing!.unitPrices(skus, currency) } }
+          : {}),
+        ...(enabled.has('warehouse')
+          ? { availability: { available: (skus) => clients.warehouse!.availability(skus) } }
+          : {}),
+      }),
+  },
+  pricing: {
+    needs: ['catalog'],
+    create: (deps, clients) => createPricingModule({ ...deps, catalog: clients.catalog! }),
+  },
+  warehouse: {
+    needs: ['catalog'],
+    create: (deps, clients) => createWarehouseModule({ ...deps, catalog: clients.catalog! }),
+  },
+  shipping: {
+    needs: ['pricing'],
+    create: (deps, clients) => createShippingModule({ ...deps, pricing: clients.pricing! }),
+  },
+  payment: { needs: [], create: (deps) => createPaymentModule(deps) },
+  order: {
+    needs: ['catalog', 'pricing', 'warehouse', 'shipping', 'payment'],
+    create: (deps, clients) =>
+      createOrderModule({
+        ...deps,
+        catalog: clients.catalog!,
+        pricing: clients.pricing!,
+        warehouse: clients.warehouse!,
+        shipping: clients.shipping!,
+        payment: clients.payment!,
+      }),
+  },
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];

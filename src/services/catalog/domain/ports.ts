@@ -5,11 +5,7 @@
  * Each is called once per page with every sku on it — never once per product (OR-P1-06).
  */
 
-/** Exact money: integer minor units and an ISO 4217 code. */
-export interface Money {
-  amount: bigint;
-  currency: string;
-}
+import type { Money } from '../../../platform/money.js';
 
 export interface PriceLookup {
   /** Current prices of `skus` in `currency`; skus without a price are absent from the map. */
