@@ -18,6 +18,11 @@ export function testConfig(env: Record<string, string> = {}): Config {
     EPHEMERAL: 'true',
     ORDERLINE_ADMIN_EMAIL: ADMIN_EMAIL,
     ORDERLINE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    // Every test request comes from 127.0.0.1: production rate limits would make unrelated tests
+    // share one bucket. Rate-limit tests pass their own small RATE_LIMIT_* values in `env`.
+    RATE_LIMIT_MAX: '1000000',
+    RATE_LIMIT_GLOBAL_MAX: '100000000',
+    RATE_LIMIT_CREDENTIALS_MAX: '1000000',
     ...env,
   });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { id, occurredAt } from './common.schemas.js';
-import { defineEvent } from './contract.js';
+import { defineEvent, type ServiceName } from './contract.js';
 
 /** auth, user (staff directory) and customer topics. Payloads carry ids, never raw PII (G10). */
 const principalType = z.enum(['customer', 'admin', 'shipper']);
@@ -32,25 +32,36 @@ const userLifecycle = z.object({
   actorId: id.nullable(),
   occurredAt,
 });
-const userTopic = <const T extends string>(topic: T, description: string) =>
+const userTopic = <const T extends string>(
+  topic: T,
+  description: string,
+  consumers: readonly ServiceName[] = ['notification', 'analytics'],
+) =>
   defineEvent({
     topic,
     version: 1,
     publisher: 'user',
-    consumers: ['notification', 'analytics'],
+    consumers,
     key: 'user id',
     description,
     schema: userLifecycle,
   });
 export const userCreated = userTopic('user.created', 'A staff account was created.');
-export const userUpdated = userTopic('user.updated', 'A staff account was changed.');
-export const userDeleted = userTopic('user.deleted', 'A staff account was deleted.');
+export const userUpdated = userTopic('user.updated', 'A staff account was changed (name or roles).');
+// auth consumes these two to revoke the account's sessions (U1).
+export const userDeleted = userTopic('user.deleted', 'A staff account was deleted.', [
+  'auth',
+  'notification',
+  'analytics',
+]);
 export const userStatusChanged = userTopic(
   'user.status_changed',
   'A staff account was suspended or reactivated.',
+  ['auth', 'notification', 'analytics'],
 );
 
-const customerStatus = z.enum(['active', 'suspended', 'deleted']);
+// pending_verification: registered, email not yet verified (additive in v1, issue 6).
+const customerStatus = z.enum(['pending_verification', 'active', 'suspended', 'deleted']);
 export const customerCreated = defineEvent({
   topic: 'customer.created',
   version: 1,

@@ -19,6 +19,7 @@ import { createLogger, type Logger } from '../platform/logging/logger.js';
 import type { Role, ServiceModule } from '../platform/module.js';
 import { createMetrics, type Metrics } from '../platform/observability/metrics.js';
 import { API_PREFIX, registerGateway } from '../services/gateway/gateway.js';
+import { rateLimitSettings } from '../services/gateway/rate-limit.js';
 import { seedDemoData } from './demo-seed.js';
 import { type Clients, resolveServices, SERVICES, type ServiceName } from './services.js';
 
@@ -126,6 +127,7 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
       logger: logger.child({ service: 'gateway' }),
       metrics,
       bodyLimit: config.BODY_LIMIT_BYTES,
+      trustProxy: config.HTTP_TRUST_PROXY,
       docs: config.DOCS_ENABLED,
       readiness: [...readinessChecks(database, modules), ...eventing.readiness],
     });
@@ -134,6 +136,7 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
       logger,
       authenticate: clients.auth ? (token) => clients.auth!.authenticate(token) : undefined,
       modules,
+      rateLimits: { settings: rateLimitSettings(config), metrics },
     });
     // Dead letters, compensations and jobs of every service mounted in this process.
     await app.register(

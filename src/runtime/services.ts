@@ -3,6 +3,10 @@ import type { AuthClient } from '../services/auth/contract/client.js';
 import { createAuthModule } from '../services/auth/module.js';
 import type { CatalogClient } from '../services/catalog/contract/client.js';
 import { createCatalogModule } from '../services/catalog/module.js';
+import type { CustomerClient } from '../services/customer/contract/client.js';
+import { createCustomerModule } from '../services/customer/module.js';
+import type { NotificationClient } from '../services/notification/contract/client.js';
+import { createNotificationModule } from '../services/notification/module.js';
 import type { OrderClient } from '../services/order/contract/client.js';
 import { createOrderModule } from '../services/order/module.js';
 import type { PaymentClient } from '../services/payment/contract/client.js';
@@ -19,6 +23,8 @@ import { createWarehouseModule } from '../services/warehouse/module.js';
 /** Every service's client interface, by service name. */
 export interface Clients {
   user: UserClient;
+  customer: CustomerClient;
+  notification: NotificationClient;
   auth: AuthClient;
   catalog: CatalogClient;
   pricing: PricingClient;
@@ -44,10 +50,48 @@ interface ServiceDefinition<N extends ServiceName> {
 
 /** The registry, in dependency order: a service appears after everything it needs. */
 export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
-  user: { needs: [], create: (deps) => createUserModule(deps) },
+  user: {
+    needs: [],
+    // Auth is built after the staff directory it needs: the admin password reset resolves it per call.
+    create: (deps, clients, enabled) =>
+      createUserModule({ ...deps, ...(enabled.has('auth') ? { auth: () => clients.auth } : {}) }),
+  },
+  // Built before auth, which needs its directory: auth and notification are resolved per call.
+  customer: {
+    needs: [],
+    create: (deps, clients, enabled) =>
+      createCustomerModule({
+        ...deps,
+        ...(enabled.has('auth')
+          ? {
+              sessions: {
+                revokeAll: (id, reason) => clients.auth!.revokeAllSessions('customer', id, reason),
+                passwordReset: (ctx, id) => clients.auth!.passwordChanged(ctx, 'customer', id, 'reset'),
+              },
+            }
+          : {}),
+        ...(enabled.has('notification')
+          ? { mail: { send: async (ctx, request) => void (await clients.notification!.send(ctx, request)) } }
+          : {}),
+      }),
+  },
+  notification: {
+    needs: ['customer'],
+    create: (deps, clients) =>
+      createNotificationModule({ ...deps, customers: clients.customer, users: clients.user }),
+  },
   auth: {
     needs: ['user'],
-    create: (deps, clients) => createAuthModule({ ...deps, directories: [clients.user!.directory] }),
+    // Customers log in when the customer service runs in this process (staff-only processes and
+    // tests leave it out; a customer login there is 401 like any unknown account).
+    create: (deps, clients, enabled) =>
+      createAuthModule({
+        ...deps,
+        directories: [
+          clients.user!.directory,
+          ...(enabled.has('customer') ? [clients.customer!.directory] : []),
+        ],
+      }),
   },
   catalog: {
     needs: [],

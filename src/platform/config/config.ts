@@ -107,6 +107,78 @@ export const settingsSchema = z.object({
   PAYMENT_CIRCUIT_RESET_MS: int(100, 3_600_000).default(30_000),
   PAYMENT_TESTPAY_WEBHOOK_SECRETS: csv.default([]),
   PAYMENT_WEBHOOK_TOLERANCE_SECONDS: int(1, 3600).default(300),
+  // Customer accounts and notification (issue 6: docs/security.md).
+  CUSTOMER_LOGIN_MAX_FAILURES: int(1, 100).default(5),
+  CUSTOMER_LOCKOUT_MINUTES: int(1, 24 * 60).default(15),
+  CUSTOMER_VERIFICATION_TOKEN_TTL_HOURS: int(1, 30 * 24).default(48),
+  CUSTOMER_RESET_TOKEN_TTL_MINUTES: int(5, 24 * 60).default(30),
+  // 0 erases at the next cleanup run; the default leaves support a week to cancel a request.
+  CUSTOMER_ERASURE_GRACE_HOURS: int(0, 90 * 24).default(7 * 24),
+  CUSTOMER_AUDIT_RETENTION_DAYS: int(1, 10 * 365).default(365),
+  CUSTOMER_CLEANUP_CRON: z.string().min(1).default('0 3 * * *'),
+  CUSTOMER_JOB_BATCH_SIZE: int(1, 100_000).default(200),
+  // Where the links in account emails point (the storefront's verify/reset pages).
+  CUSTOMER_STOREFRONT_URL: z.string().url().default('http://localhost:8080'),
+  // SMTP in production (smtp://user:pass@host:587 or smtps://…); memory sink otherwise.
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Orderline <no-reply@orderline.local>'),
+  NOTIFICATION_MAX_ATTEMPTS: int(1, 100).default(8),
+  NOTIFICATION_RETRY_CRON: z.string().min(1).default('* * * * *'),
+  // Auth sessions, staff directory and gateway hardening (issue 6: docs/security.md "Tokens and
+  // sessions", "Rate limits").
+  AUTH_SESSION_LIMIT_CUSTOMER: int(1, 1000).default(5),
+  AUTH_SESSION_LIMIT_ADMIN: int(1, 1000).default(10),
+  AUTH_SESSION_LIMIT_SHIPPER: int(1, 1000).default(3),
+  AUTH_DEVICE_BINDING: z.enum(['off', 'warn', 'block']).default('off'),
+  AUTH_SESSION_IDLE_DAYS: int(1, 365).default(7),
+  AUTH_SESSION_MAX_AGE_DAYS: int(1, 365).default(30),
+  AUTH_SESSION_CLEANUP_CRON: z.string().min(1).default('41 * * * *'),
+  // A8: the first cleanup waits this long after start-up so a cold start does not spike the database.
+  AUTH_SESSION_CLEANUP_STARTUP_DELAY_SECONDS: int(0, 86_400).default(300),
+  AUTH_SESSION_CLEANUP_BATCH_SIZE: int(1, 100_000).default(500),
+  // Shared rate-limit counters across gateway replicas; in-memory per process when unset.
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  // Proxies whose X-Forwarded-For is believed (addresses/CIDRs), so per-IP limits see the client.
+  HTTP_TRUST_PROXY: csv.default([]),
+  RATE_LIMIT_ENABLED: bool.default(true),
+  RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
+  // Per principal (or IP when anonymous), per route template and method, per window.
+  RATE_LIMIT_MAX: int(1, 10_000_000).default(300),
+  // Every request of every client together, per window (per process without REDIS_URL).
+  RATE_LIMIT_GLOBAL_MAX: int(1, 1_000_000_000).default(50_000),
+  // Login, registration, password-reset request: per IP, per route.
+  RATE_LIMIT_CREDENTIALS_MAX: int(1, 10_000_000).default(10),
+  RATE_LIMIT_CREDENTIALS_WINDOW_SECONDS: int(1, 86_400).default(300),
+  RATE_LIMIT_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, :, _ or -')
+    .default('orderline:rl:'),
+  // Order lifecycle after checkout (issue 5: docs/order-lifecycle.md): capture, cancellation, jobs.
+  ORDER_CANCELLATION_WINDOW_MINUTES: int(0, 30 * 24 * 60).default(60),
+  ORDER_CAPTURE_MAX_ATTEMPTS: int(1, 100).default(3),
+  ORDER_CAPTURE_RETRY_BASE_MS: int(1, 3_600_000).default(5000),
+  ORDER_CAPTURE_RETRY_MAX_MS: int(1, 24 * 3_600_000).default(60_000),
+  // Card authorizations this old are not captured but voided (networks drop them after ~7 days).
+  ORDER_AUTHORIZATION_MAX_AGE_HOURS: int(1, 90 * 24).default(7 * 24),
+  ORDER_COD_AUTO_CONFIRM: bool.default(true),
+  ORDER_COD_CONFIRMATION_WINDOW_HOURS: int(1, 30 * 24).default(24),
+  ORDER_CART_ABANDON_DAYS: int(1, 3650).default(30),
+  // Cancelled orders get this long for the warehouse consumer before reservation-cleanup releases.
+  ORDER_RESERVATION_CLEANUP_GRACE_MINUTES: int(0, 24 * 60).default(5),
+  // Pages of ORDER_JOB_BATCH_SIZE rows one run of an order job handles at most.
+  ORDER_JOB_MAX_PAGES: int(1, 10_000).default(20),
+  ORDER_CAPTURE_RETRY_CRON: z.string().min(1).default('* * * * *'),
+  ORDER_COD_CONFIRMATION_CRON: z.string().min(1).default('* * * * *'),
+  ORDER_CLEANUP_CRON: z.string().min(1).default('*/15 * * * *'),
+  ORDER_RESERVATION_CLEANUP_CRON: z.string().min(1).default('7-59/15 * * * *'),
+  ORDER_CART_CLEANUP_CRON: z.string().min(1).default('23 * * * *'),
+  PAYMENT_SETTLEMENT_CRON: z.string().min(1).default('* * * * *'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -176,6 +248,8 @@ export function loadConfig(
     if (!s.ORDERLINE_ADMIN_PASSWORD) problems.push('ORDERLINE_ADMIN_PASSWORD: required in production');
     if (s.PAYMENT_TESTPAY_WEBHOOK_SECRETS.length === 0)
       problems.push('PAYMENT_TESTPAY_WEBHOOK_SECRETS: required in production (webhook signature secrets)');
+    if (!s.SMTP_URL)
+      problems.push('SMTP_URL: required in production (the memory mail sink is for development)');
     if (!s.AUTH_JWT_KEYS && !s.AUTH_JWT_KEYS_FILE)
       problems.push('AUTH_JWT_KEYS: signing keys are required in production (or AUTH_JWT_KEYS_FILE)');
   }

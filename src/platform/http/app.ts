@@ -24,6 +24,8 @@ export interface HttpAppOptions {
   logger: Logger;
   metrics: Metrics;
   bodyLimit: number;
+  /** Proxies (addresses/CIDRs) whose X-Forwarded-For is believed for `request.ip`; none when empty. */
+  trustProxy?: string[];
   docs: boolean;
   title?: string;
   readiness?: ReadinessCheck[];
@@ -31,6 +33,8 @@ export interface HttpAppOptions {
 
 /** Accepted inbound request ids: printable and bounded, so nothing odd reaches logs (GW-P1-01). */
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{8,128}$/;
+/** W3C trace context (version 00): its trace id goes into the request's log lines. */
+const TRACEPARENT_RE = /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /**
  * Builds (does not start) a Fastify app with what every Orderline process serves: zod validation
@@ -41,6 +45,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
     requestIdHeader: false,
     genReqId: (req) => {
       const inbound = req.headers['x-request-id'];
@@ -58,6 +63,9 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    const trace = request.headers.traceparent;
+    const traceId = typeof trace === 'string' ? TRACEPARENT_RE.exec(trace)?.[1] : undefined;
+    if (traceId) request.log = request.log.child({ traceId });
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -4,6 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Access } from '../security/access.js';
 import type { Principal } from '../security/principal.js';
 
+export type RateLimitPolicy = 'standard' | 'credentials';
+
 /** The Fastify instance every service registers its routes on (zod type provider). */
 export type HttpApp = FastifyInstance<
   Server,
@@ -20,5 +22,12 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * Rate-limit class of the route, declared beside `access` (docs/security.md "Rate limits"):
+     * `credentials` for anonymous endpoints that check or mail credentials (login, registration,
+     * password-reset request) gets the stricter RATE_LIMIT_CREDENTIALS_* budget per client IP.
+     * Every other route has the standard per-principal budget.
+     */
+    rateLimitPolicy?: RateLimitPolicy;
   }
 }
