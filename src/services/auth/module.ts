@@ -5,11 +5,13 @@ import { createDirectoryRegistry } from './app/directory.registry.js';
 import { createKeyRing, type KeyRing } from './app/key-ring.js';
 import { createSessionService } from './app/session.service.js';
 import { loadSigningKeys } from './app/signing-keys.js';
+import { principalLifecycleConsumers } from './consumers/principal-lifecycle.consumer.js';
 import type { AuthClient } from './contract/client.js';
 import type { PrincipalDirectory } from './contract/directory.js';
 import { createSessionRepository } from './data/session.repository.js';
 import type { AuthDB } from './data/tables.js';
 import { registerAuthRoutes } from './http/auth.routes.js';
+import { sessionCleanupJob } from './jobs/session-cleanup.job.js';
 
 export { generateSigningKey } from './app/signing-keys.js';
 
@@ -32,12 +34,23 @@ export function createAuthModule(
     return keyRing;
   };
 
+  const age = {
+    idleSeconds: config.AUTH_SESSION_IDLE_DAYS * 86_400,
+    maxAgeSeconds: config.AUTH_SESSION_MAX_AGE_DAYS * 86_400,
+  };
   const service = createSessionService({
     sessions,
     directories,
     keys,
     clock,
     metrics,
+    age,
+    deviceBinding: config.AUTH_DEVICE_BINDING,
+    limits: {
+      customer: config.AUTH_SESSION_LIMIT_CUSTOMER,
+      admin: config.AUTH_SESSION_LIMIT_ADMIN,
+      shipper: config.AUTH_SESSION_LIMIT_SHIPPER,
+    },
     lifetimes: {
       staff: {
         accessSeconds: config.AUTH_ACCESS_TTL_STAFF_SECONDS,
@@ -54,11 +67,27 @@ export function createAuthModule(
   return {
     name: 'auth',
     migrations: new URL('./data/migrations/', import.meta.url),
+    // A9: only these two; session and token lifecycle is not broadcast (no consumer needs it).
+    publishes: ['auth.login', 'auth.password_changed'],
     routes: (app) => registerAuthRoutes(app, service, keys),
     client: {
       authenticate,
       revokeAllSessions: (type, principalId, reason) => service.revokeAll(type, principalId, reason),
+      passwordChanged: (ctx, type, principalId, reason) =>
+        service.passwordChanged(ctx, type, principalId, reason),
     },
+    consumers: principalLifecycleConsumers({ sessions, clock, metrics }),
+    jobs: [
+      sessionCleanupJob({
+        sessions,
+        clock,
+        metrics,
+        age,
+        cron: config.AUTH_SESSION_CLEANUP_CRON,
+        startupDelayMs: config.AUTH_SESSION_CLEANUP_STARTUP_DELAY_SECONDS * 1000,
+        batchSize: config.AUTH_SESSION_CLEANUP_BATCH_SIZE,
+      }),
+    ],
     async start() {
       const ring = await keys();
       logger.info({ kid: ring.activeKid, directories: directories.types }, 'auth ready');

@@ -5,8 +5,10 @@ import { AppError } from '../../platform/errors/app-error.js';
 import type { HttpApp } from '../../platform/http/types.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import type { ServiceModule } from '../../platform/module.js';
+import type { Metrics } from '../../platform/observability/metrics.js';
 import type { Access } from '../../platform/security/access.js';
 import { hasPermission, type Principal } from '../../platform/security/principal.js';
+import { type RateLimitSettings, registerRateLimits } from './rate-limit.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -16,11 +18,13 @@ export interface GatewayOptions {
   /** Verifies an access token and its session; throws AppError('unauthenticated') when not valid. */
   authenticate: ((token: string) => Promise<Principal>) | undefined;
   modules: ServiceModule[];
+  /** Rate limiting (GW-P0-02); none when absent (unit tests of the gateway alone). */
+  rateLimits?: { settings: RateLimitSettings; metrics: Metrics };
 }
 
 /**
- * The single public entry in embedded mode: CORS from an allowlist, security headers, token
- * verification and the per-route access check, then every enabled service's routes under
+ * The single public entry in embedded mode: CORS from an allowlist, security headers, rate limits,
+ * token verification and the per-route access check, then every enabled service's routes under
  * `/api/v1`. Every route must declare its access (secure by default): one that does not is
  * refused when the process starts rather than silently left open.
  */
@@ -42,6 +46,14 @@ export async function registerGateway(app: HttpApp, options: GatewayOptions): Pr
       throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule (config.access)`);
     }
   });
+
+  // Before the authentication hook: the global limit is checked before any token work.
+  if (options.rateLimits)
+    await registerRateLimits(app, options.rateLimits.settings, {
+      logger: options.logger,
+      metrics: options.rateLimits.metrics,
+      apiPrefix: API_PREFIX,
+    });
 
   // Authenticate and authorize before the body is parsed: an anonymous caller gets 401, not 400.
   app.addHook('onRequest', async (request) => {

@@ -1,5 +1,6 @@
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import type { AuthClient } from '../auth/contract/client.js';
 import { bootstrapAdmin } from './app/bootstrap.js';
 import { createStaffDirectory } from './app/staff.directory.js';
 import { toStaffUser } from './app/staff-user.view.js';
@@ -10,11 +11,22 @@ import { createStaffUserRepository } from './data/staff-user.repository.js';
 import type { UserDB } from './data/tables.js';
 import { registerUserRoutes } from './http/user.routes.js';
 
+export type UserModuleDeps = PlatformDeps<UserDB> & {
+  /** Auth is built after this service (it needs the staff directory): resolved per call. */
+  auth?: () => Pick<AuthClient, 'passwordChanged'> | undefined;
+};
+
 /** Composition root of the user (staff directory) service. */
-export function createUserModule(deps: PlatformDeps<UserDB>): ServiceModule<UserClient> {
+export function createUserModule(deps: UserModuleDeps): ServiceModule<UserClient> {
   const users = createStaffUserRepository(deps.db);
   const roles = createRoleRepository(deps.db);
-  const service = createStaffUserService({ db: deps.db, users, roles, clock: deps.clock });
+  const service = createStaffUserService({
+    db: deps.db,
+    users,
+    roles,
+    clock: deps.clock,
+    auth: () => deps.auth?.(),
+  });
   const directory = createStaffDirectory({
     users,
     roles,
@@ -29,6 +41,8 @@ export function createUserModule(deps: PlatformDeps<UserDB>): ServiceModule<User
   return {
     name: 'user',
     migrations: new URL('./data/migrations/', import.meta.url),
+    // U-W1/U8: every change is announced; auth consumes status_changed and deleted (U1).
+    publishes: ['user.created', 'user.updated', 'user.deleted', 'user.status_changed'],
     routes: (app) => registerUserRoutes(app, service),
     client: {
       directory,

@@ -60,6 +60,8 @@ function setup(ring: KeyRing) {
     revoke_reason: null,
     user_agent: null,
     ip: null,
+    device_hash: null,
+    device_source: null,
   });
   state.session = liveSession();
   const token = (principal = shipper) =>

@@ -1,22 +1,27 @@
 import type { Clock } from '../../../platform/clock.js';
 import type { Ctx } from '../../../platform/context.js';
 import { AppError, notFound } from '../../../platform/errors/app-error.js';
+import { publish } from '../../../platform/eventing/index.js';
 import { isUuid, newId } from '../../../platform/ids.js';
 import type { Principal, PrincipalType } from '../../../platform/security/principal.js';
 import type { CredentialCheck, DirectoryPrincipal } from '../contract/directory.js';
 import type { PrincipalRef, SessionRepository } from '../data/session.repository.js';
-import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from '../domain/refresh-token.js';
+import { deviceFingerprint } from '../domain/device.js';
+import { newRefreshToken } from '../domain/refresh-token.js';
 import {
   accessTtlSeconds,
   addSeconds,
-  judgeRefresh,
   refreshTtlSeconds,
+  type SessionAgePolicy,
+  type SessionLimits,
+  sessionsToEvict,
   type TokenLifetimes,
 } from '../domain/session-policy.js';
 import { claimsFor } from '../domain/token-claims.js';
 import type { AuthMetrics } from './auth.metrics.js';
 import type { DirectoryRegistry } from './directory.registry.js';
 import type { KeyRing } from './key-ring.js';
+import { createRefreshRotation } from './refresh-rotation.js';
 
 export interface TokenPair {
   accessToken: string;
@@ -25,12 +30,18 @@ export interface TokenPair {
   tokenType: 'Bearer';
 }
 
-export interface LoginInput {
+/** What the HTTP layer knows about the calling client. */
+export interface ClientInfo {
+  userAgent?: string | undefined;
+  ip?: string | undefined;
+  /** Validated X-Device-Id header (domain/device.ts). */
+  deviceId?: string | undefined;
+}
+
+export interface LoginInput extends ClientInfo {
   email: string;
   password: string;
   type: PrincipalType;
-  userAgent?: string | undefined;
-  ip?: string | undefined;
 }
 
 export interface SessionView {
@@ -43,12 +54,17 @@ export interface SessionView {
   current: boolean;
 }
 
+export type DeviceBinding = 'off' | 'warn' | 'block';
+
 export interface SessionServiceDeps {
   sessions: SessionRepository;
   directories: DirectoryRegistry;
   keys: () => Promise<KeyRing>;
   clock: Clock;
   lifetimes: TokenLifetimes;
+  limits: SessionLimits;
+  age: SessionAgePolicy;
+  deviceBinding: DeviceBinding;
   metrics: AuthMetrics;
 }
 
@@ -83,12 +99,6 @@ function refusalError(refusal: Refusal, now: Date): AppError {
   }
 }
 
-const invalidRefresh = (detail = 'The refresh token is not valid') =>
-  new AppError('unauthenticated', 'invalid_refresh_token', detail);
-
-/** Rolls the rotation transaction back when another request used the token first. */
-class LostRotationRace extends Error {}
-
 function principalOf(ctx: Ctx): Principal {
   if (!ctx.actor || ctx.actor.type === 'system')
     throw new AppError('unauthenticated', 'unauthenticated', 'This action requires a signed-in principal');
@@ -97,16 +107,23 @@ function principalOf(ctx: Ctx): Principal {
 
 const ref = (p: Principal): PrincipalRef => ({ type: p.type, id: p.id });
 
-/** Login, refresh rotation, logout and a principal's own sessions. */
+/** Login, refresh rotation, logout, a principal's own sessions and revocation of all of them. */
 export function createSessionService(deps: SessionServiceDeps) {
-  const { sessions, directories, clock, lifetimes, metrics } = deps;
+  const { sessions, directories, clock, lifetimes, limits, metrics } = deps;
 
-  async function issue(principal: DirectoryPrincipal, sessionId: string, refreshToken: string, now: Date) {
+  async function issue(
+    principal: DirectoryPrincipal,
+    sessionId: string,
+    refreshToken: string,
+    now: Date,
+  ): Promise<TokenPair> {
     const ttl = accessTtlSeconds(lifetimes, principal.type);
     const keyRing = await deps.keys();
     const accessToken = await keyRing.sign(claimsFor(principal, sessionId), now, addSeconds(now, ttl));
-    return { accessToken, refreshToken, expiresIn: ttl, tokenType: 'Bearer' as const };
+    return { accessToken, refreshToken, expiresIn: ttl, tokenType: 'Bearer' };
   }
+
+  const refresh = createRefreshRotation({ ...deps, issue });
 
   return {
     async login(ctx: Ctx, input: LoginInput): Promise<TokenPair> {
@@ -122,14 +139,27 @@ export function createSessionService(deps: SessionServiceDeps) {
         ctx.logger.info({ type: input.type, reason: check.reason }, 'login refused');
         throw refusalError(check, now);
       }
+      const { principal } = check;
+      const owner = { type: principal.type, id: principal.id };
       const sessionId = newId();
-      const refresh = newRefreshToken();
-      const expiresAt = addSeconds(now, refreshTtlSeconds(lifetimes, input.type));
-      await sessions.transaction(async (trx) => {
+      const refreshToken = newRefreshToken();
+      const expiresAt = addSeconds(now, refreshTtlSeconds(lifetimes, principal.type));
+      const device = deviceFingerprint(input.deviceId, input.userAgent);
+      const evicted = await sessions.transaction(async (trx) => {
+        // Session limit: the lock makes count-and-evict atomic per principal, so concurrent logins
+        // never leave more than the limit live; the oldest sessions go first.
+        await sessions.lockPrincipal(trx, owner);
+        const live = await sessions.liveSessionIds(trx, owner, now);
+        const revoked = await sessions.revokeSessions(
+          trx,
+          sessionsToEvict(live, limits[principal.type]),
+          'session_limit',
+          now,
+        );
         await sessions.insertSession(trx, {
           id: sessionId,
-          principal_type: check.principal.type,
-          principal_id: check.principal.id,
+          principal_type: principal.type,
+          principal_id: principal.id,
           created_at: now,
           last_used_at: now,
           expires_at: expiresAt,
@@ -137,101 +167,40 @@ export function createSessionService(deps: SessionServiceDeps) {
           revoke_reason: null,
           user_agent: input.userAgent?.slice(0, 512) ?? null,
           ip: input.ip ?? null,
+          device_hash: device?.hash ?? null,
+          device_source: device?.source ?? null,
         });
         await sessions.insertRefreshToken(trx, {
           id: newId(),
           session_id: sessionId,
-          token_hash: refresh.hash,
+          token_hash: refreshToken.hash,
           created_at: now,
           expires_at: expiresAt,
           used_at: null,
           replaced_by: null,
         });
+        // G10: ids only — no email, IP or user agent in the event.
+        await publish(
+          trx,
+          'auth.login',
+          principal.id,
+          {
+            principalId: principal.id,
+            principalType: principal.type,
+            sessionId,
+            occurredAt: now.toISOString(),
+          },
+          { time: now },
+        );
+        return revoked;
       });
+      if (evicted > 0) metrics.sessionsRevoked.inc({ reason: 'session_limit' }, evicted);
       metrics.logins.inc({ type: input.type, result: 'ok' });
-      ctx.logger.info({ type: check.principal.type, principalId: check.principal.id, sessionId }, 'login');
-      return issue(check.principal, sessionId, refresh.token, now);
+      ctx.logger.info({ type: principal.type, principalId: principal.id, sessionId, evicted }, 'login');
+      return issue(principal, sessionId, refreshToken.token, now);
     },
 
-    /**
-     * Rotation: the new token is written before the old one is marked used (A6), in one
-     * transaction whose conditional update lets exactly one of two concurrent refreshes win.
-     * Presenting a token that was already rotated revokes the whole session (reuse detection);
-     * the loser of a concurrent race counts as such a replay too, so clients must not refresh
-     * the same token twice in parallel (OAuth 2.0 Security BCP, refresh token rotation).
-     */
-    async refresh(ctx: Ctx, refreshToken: string): Promise<TokenPair> {
-      const found = looksLikeRefreshToken(refreshToken)
-        ? await sessions.findRefreshToken(hashRefreshToken(refreshToken))
-        : undefined;
-      if (!found) {
-        metrics.refreshes.inc({ result: 'invalid' });
-        throw invalidRefresh();
-      }
-      const { token, session } = found;
-      const now = clock.now();
-
-      const revokeForReuse = async () => {
-        await sessions.revokeSession(session.id, 'refresh_token_reused', now);
-        metrics.refreshes.inc({ result: 'reused' });
-        ctx.logger.warn(
-          { sessionId: session.id, principalType: session.principal_type },
-          'refresh token reused: session revoked',
-        );
-        return new AppError(
-          'unauthenticated',
-          'refresh_token_reused',
-          'This refresh token was already used; the session has been ended',
-        );
-      };
-
-      const verdict = judgeRefresh(
-        { usedAt: token.used_at, expiresAt: token.expires_at },
-        { revokedAt: session.revoked_at, expiresAt: session.expires_at },
-        now,
-      );
-      if (verdict === 'reused') throw await revokeForReuse();
-      if (verdict !== 'rotate') {
-        metrics.refreshes.inc({ result: verdict });
-        throw invalidRefresh(
-          verdict === 'expired' ? 'The refresh token has expired' : 'The session has ended',
-        );
-      }
-
-      // Fresh claims: roles or status may have changed since login (U3).
-      const principal = await directories
-        .for(session.principal_type)
-        ?.loadPrincipal(session.principal_type, session.principal_id);
-      if (!principal) {
-        await sessions.revokeSession(session.id, 'principal_inactive', now);
-        metrics.refreshes.inc({ result: 'principal_inactive' });
-        throw invalidRefresh('The account is no longer active');
-      }
-
-      const replacement = newRefreshToken();
-      const replacementId = newId();
-      const expiresAt = addSeconds(now, refreshTtlSeconds(lifetimes, session.principal_type));
-      try {
-        await sessions.transaction(async (trx) => {
-          await sessions.insertRefreshToken(trx, {
-            id: replacementId,
-            session_id: session.id,
-            token_hash: replacement.hash,
-            created_at: now,
-            expires_at: expiresAt,
-            used_at: null,
-            replaced_by: null,
-          });
-          if (!(await sessions.markUsed(trx, token.id, replacementId, now))) throw new LostRotationRace();
-          await sessions.touchSession(trx, session.id, now, expiresAt);
-        });
-      } catch (err) {
-        if (err instanceof LostRotationRace) throw await revokeForReuse();
-        throw err;
-      }
-      metrics.refreshes.inc({ result: 'ok' });
-      return issue(principal, session.id, replacement.token, now);
-    },
+    refresh,
 
     async logout(ctx: Ctx): Promise<void> {
       const principal = principalOf(ctx);
@@ -263,8 +232,43 @@ export function createSessionService(deps: SessionServiceDeps) {
       ctx.logger.info({ sessionId }, 'session revoked by its owner');
     },
 
-    revokeAll: (type: PrincipalType, principalId: string, reason: string): Promise<number> =>
-      sessions.revokeAllOf({ type, id: principalId }, reason, clock.now()),
+    async revokeAll(type: PrincipalType, principalId: string, reason: string): Promise<number> {
+      const revoked = await sessions.revokeAllOf({ types: [type], id: principalId }, reason, clock.now());
+      if (revoked > 0) metrics.sessionsRevoked.inc({ reason }, revoked);
+      return revoked;
+    },
+
+    /**
+     * A directory changed a principal's password: every session ends and `auth.password_changed`
+     * is published in the same transaction (auth is the topic's publisher; it never sees passwords).
+     */
+    async passwordChanged(
+      ctx: Ctx,
+      type: PrincipalType,
+      principalId: string,
+      reason: 'changed' | 'reset',
+    ): Promise<number> {
+      const now = clock.now();
+      const revoked = await sessions.transaction(async (trx) => {
+        const n = await sessions.revokeAllOf(
+          { types: [type], id: principalId },
+          `password_${reason}`,
+          now,
+          trx,
+        );
+        await publish(
+          trx,
+          'auth.password_changed',
+          principalId,
+          { principalId, principalType: type, reason, occurredAt: now.toISOString() },
+          { time: now },
+        );
+        return n;
+      });
+      if (revoked > 0) metrics.sessionsRevoked.inc({ reason: `password_${reason}` }, revoked);
+      ctx.logger.info({ type, principalId, reason, revoked }, 'password changed: sessions revoked');
+      return revoked;
+    },
   };
 }
 

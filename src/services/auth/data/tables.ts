@@ -1,5 +1,6 @@
 import type { ColumnType, Selectable } from 'kysely';
 import type { PrincipalType } from '../../../platform/security/principal.js';
+import type { DeviceSource } from '../domain/device.js';
 
 /** Kysely table types of the `auth` schema (data/migrations). */
 export interface SessionsTable {
@@ -13,6 +14,9 @@ export interface SessionsTable {
   revoke_reason: string | null;
   user_agent: string | null;
   ip: string | null;
+  /** SHA-256 of the device fingerprint at login (domain/device.ts); null when none was sent. */
+  device_hash: string | null;
+  device_source: DeviceSource | null;
 }
 
 export interface RefreshTokensTable {

@@ -42,3 +42,47 @@ export function judgeRefresh(token: RefreshTokenState, session: SessionState, no
   if (token.expiresAt.getTime() <= now.getTime()) return 'expired';
   return 'rotate';
 }
+
+/** Live sessions allowed per principal type (AUTH_SESSION_LIMIT_*). */
+export type SessionLimits = Readonly<Record<PrincipalType, number>>;
+
+/**
+ * Which live sessions a new login evicts: given the live sessions newest first, everything from
+ * position `limit - 1` on, so that with the new one exactly `limit` remain and the oldest go first.
+ */
+export function sessionsToEvict<T>(liveNewestFirst: readonly T[], limit: number): T[] {
+  return liveNewestFirst.slice(Math.max(0, limit - 1));
+}
+
+/** Idle and absolute lifetime of a session (AUTH_SESSION_IDLE_DAYS, AUTH_SESSION_MAX_AGE_DAYS). */
+export interface SessionAgePolicy {
+  idleSeconds: number;
+  maxAgeSeconds: number;
+}
+
+/**
+ * Whether a session may still be refreshed: `idle` when unused (no login or refresh) for longer
+ * than the idle limit, `too_old` when it was created longer ago than the absolute limit — refresh
+ * rotation alone must not keep a session alive for ever.
+ */
+export function judgeSessionAge(
+  session: { createdAt: Date; lastUsedAt: Date },
+  policy: SessionAgePolicy,
+  now: Date,
+): 'ok' | 'idle' | 'too_old' {
+  if (addSeconds(session.createdAt, policy.maxAgeSeconds).getTime() <= now.getTime()) return 'too_old';
+  if (addSeconds(session.lastUsedAt, policy.idleSeconds).getTime() <= now.getTime()) return 'idle';
+  return 'ok';
+}
+
+/** A refreshed session's new expiry: the refresh lifetime from now, never past the absolute limit. */
+export function refreshedExpiry(
+  createdAt: Date,
+  now: Date,
+  refreshSeconds: number,
+  maxAgeSeconds: number,
+): Date {
+  const byRefresh = addSeconds(now, refreshSeconds);
+  const byAge = addSeconds(createdAt, maxAgeSeconds);
+  return byRefresh.getTime() < byAge.getTime() ? byRefresh : byAge;
+}

@@ -1,12 +1,25 @@
+import type { FastifyRequest } from 'fastify';
 import { requestCtx } from '../../../platform/context.js';
+import { validationFailed } from '../../../platform/errors/app-error.js';
 import type { HttpApp } from '../../../platform/http/types.js';
 import { access } from '../../../platform/security/access.js';
 import type { KeyRing } from '../app/key-ring.js';
-import type { SessionService } from '../app/session.service.js';
+import type { ClientInfo, SessionService } from '../app/session.service.js';
+import { isValidDeviceId } from '../domain/device.js';
 import { jwks, loginBody, refreshBody, sessionIdParams, sessionList, tokenPair } from './auth.schemas.js';
 
 const tags = ['auth'];
 const security = [{ bearer: [] }];
+
+/** Who is calling, for the session record and device binding; a malformed X-Device-Id is a 400. */
+function clientInfo(request: FastifyRequest): ClientInfo {
+  const deviceId = request.headers['x-device-id'];
+  if (deviceId !== undefined && (typeof deviceId !== 'string' || !isValidDeviceId(deviceId)))
+    throw validationFailed('X-Device-Id must be 8-128 characters of letters, digits, ".", "_", ":" or "-"', [
+      { path: 'headers.x-device-id', message: 'malformed device id' },
+    ]);
+  return { deviceId, userAgent: request.headers['user-agent'], ip: request.ip };
+}
 
 /** Public auth API, mounted under /api/v1 by the gateway. */
 export function registerAuthRoutes(
@@ -17,7 +30,7 @@ export function registerAuthRoutes(
   app.post(
     '/auth/login',
     {
-      config: { access: access.public() },
+      config: { access: access.public(), rateLimitPolicy: 'credentials' },
       schema: {
         tags,
         summary:
@@ -26,12 +39,7 @@ export function registerAuthRoutes(
         response: { 200: tokenPair },
       },
     },
-    async (request) =>
-      service.login(requestCtx(request), {
-        ...request.body,
-        userAgent: request.headers['user-agent'],
-        ip: request.ip,
-      }),
+    async (request) => service.login(requestCtx(request), { ...request.body, ...clientInfo(request) }),
   );
 
   app.post(
@@ -40,12 +48,13 @@ export function registerAuthRoutes(
       config: { access: access.public() },
       schema: {
         tags,
-        summary: 'Rotate a refresh token; reusing an old one ends the session',
+        summary:
+          'Rotate a refresh token; reusing an old one ends the session (401 refresh_token_reused), so does a refresh from another device when AUTH_DEVICE_BINDING=block (401 device_mismatch)',
         body: refreshBody,
         response: { 200: tokenPair },
       },
     },
-    async (request) => service.refresh(requestCtx(request), request.body.refreshToken),
+    async (request) => service.refresh(requestCtx(request), request.body.refreshToken, clientInfo(request)),
   );
 
   app.post(

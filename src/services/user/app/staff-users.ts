@@ -1,15 +1,16 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../../platform/clock.js';
 import { actorId, type Ctx } from '../../../platform/context.js';
 import { AppError, conflict, notFound, validationFailed } from '../../../platform/errors/app-error.js';
 import { isUuid, newId } from '../../../platform/ids.js';
 import { hashPassword } from '../../../platform/security/password.js';
+import type { AuthClient } from '../../auth/contract/client.js';
 import type { StaffUser } from '../contract/client.js';
 import type { RoleRecord, RoleRepository } from '../data/role.repository.js';
 import type { StaffUserRepository } from '../data/staff-user.repository.js';
-import type { UserDB } from '../data/tables.js';
+import type { StaffUserRow, UserDB } from '../data/tables.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
-import { unknownRoles } from '../domain/roles.js';
+import { ADMIN_ROLE, type AdministratorState, removesAdministrator, unknownRoles } from '../domain/roles.js';
 import {
   assertMutable,
   assertTransition,
@@ -19,6 +20,7 @@ import {
   type StaffType,
 } from '../domain/staff-user.js';
 import { toStaffUser, toStaffUsers } from './staff-user.view.js';
+import { publishUserEvent } from './user.events.js';
 
 export interface NewStaffUser {
   email: string;
@@ -43,6 +45,11 @@ export interface StaffUserDeps {
   users: StaffUserRepository;
   roles: RoleRepository;
   clock: Clock;
+  /**
+   * The auth service, resolved per call: it is built after this one (it needs the staff directory).
+   * Undefined when auth does not run in this deployment.
+   */
+  auth: () => Pick<AuthClient, 'passwordChanged'> | undefined;
 }
 
 /** The admin use cases of the staff directory. Each takes the request context first (§14). */
@@ -63,6 +70,35 @@ export function createStaffUserService(deps: StaffUserDeps) {
     const row = isUuid(id) ? await users.findById(id) : undefined;
     if (!row) throw notFound('User', id);
     return toStaffUser(row, users, roles);
+  }
+
+  /**
+   * The account and its roles inside `trx`, after taking the administrators lock: every change
+   * below that could remove an administrator runs behind it, so the last-admin check cannot race.
+   */
+  async function lockedState(trx: Transaction<UserDB>, id: string) {
+    await users.lockAdministrators(trx);
+    const row = isUuid(id) ? await users.findById(id, trx) : undefined;
+    if (!row) throw notFound('User', id);
+    const current: AdministratorState = {
+      status: row.status,
+      roles: (await users.rolesOf([id], trx)).get(id) ?? [],
+    };
+    return { row, current };
+  }
+
+  /** 409 last_admin when `after` would leave no active account holding the admin role. */
+  async function guardLastAdmin(
+    trx: Transaction<UserDB>,
+    id: string,
+    before: AdministratorState,
+    after: AdministratorState,
+  ): Promise<void> {
+    if (removesAdministrator(before, after) && (await users.countActiveWithRole(trx, ADMIN_ROLE, id)) === 0)
+      throw conflict(
+        'This is the last active administrator; make another account an administrator first',
+        'last_admin',
+      );
   }
 
   /** An admin cannot lock themselves out by suspending or deleting their own account. */
@@ -93,7 +129,9 @@ export function createStaffUserService(deps: StaffUserDeps) {
         };
         if (!(await users.insert(trx, row, requestedRoles)))
           throw conflict(`A staff account with email ${email} already exists`, 'email_taken');
-        return toStaffUser((await users.findById(id, trx))!, users, roles, trx);
+        const created = (await users.findById(id, trx))!;
+        await publishUserEvent(trx, ctx, 'user.created', created, now);
+        return toStaffUser(created, users, roles, trx);
       });
       ctx.logger.info(
         { userId: id, type: input.type, roles: requestedRoles, by: actorId(ctx) },
@@ -123,48 +161,93 @@ export function createStaffUserService(deps: StaffUserDeps) {
 
     get: (_ctx: Ctx, id: string): Promise<StaffUser> => load(id),
 
+    /** Rename → `user.updated`; suspend/reactivate → `user.status_changed` (auth then revokes). */
     async update(ctx: Ctx, id: string, patch: StaffUserPatch): Promise<StaffUser> {
-      const current = await load(id);
-      assertMutable(current.status);
-      if (patch.status && patch.status !== current.status) {
-        assertTransition(current.status, patch.status);
-        if (patch.status === 'suspended') assertNotSelf(ctx, id, 'suspend');
-      }
-      const row = await users.update(id, { name: patch.name, status: patch.status }, clock.now());
-      // Deleted between our read and the update: the conditional update refused it.
-      if (!row) throw new AppError('conflict', 'invalid_transition', 'A deleted account cannot be changed');
-      ctx.logger.info({ userId: id, status: row.status, by: actorId(ctx) }, 'staff user updated');
-      return toStaffUser(row, users, roles);
+      const now = clock.now();
+      const user = await db.transaction().execute(async (trx) => {
+        const { row: before, current } = await lockedState(trx, id);
+        assertMutable(before.status);
+        const statusChanges = patch.status !== undefined && patch.status !== before.status;
+        if (statusChanges) {
+          assertTransition(before.status, patch.status!);
+          if (patch.status === 'suspended') assertNotSelf(ctx, id, 'suspend');
+          await guardLastAdmin(trx, id, current, { ...current, status: patch.status! });
+        }
+        const row = await users.update(id, { name: patch.name, status: patch.status }, now, trx);
+        if (!row) throw new AppError('conflict', 'invalid_transition', 'A deleted account cannot be changed');
+        if (patch.name !== undefined && patch.name !== before.name)
+          await publishUserEvent(trx, ctx, 'user.updated', row, now);
+        if (statusChanges) await publishUserEvent(trx, ctx, 'user.status_changed', row, now);
+        return toStaffUser(row, users, roles, trx);
+      });
+      ctx.logger.info({ userId: id, status: user.status, by: actorId(ctx) }, 'staff user updated');
+      return user;
     },
 
     /**
      * Soft delete (U1): the row stays for audit with status `deleted`; the directory stops loading
-     * the principal at once, so the gateway refuses every token of the account from now on.
+     * the principal at once, so the gateway refuses every token of the account from now on, and
+     * `user.deleted` (U8) makes auth revoke its sessions.
      */
     async remove(ctx: Ctx, id: string): Promise<void> {
-      const current = await load(id);
-      if (current.status === 'deleted') return;
-      assertNotSelf(ctx, id, 'delete');
-      await users.update(id, { status: 'deleted' }, clock.now());
-      ctx.logger.info({ userId: id, by: actorId(ctx) }, 'staff user deleted');
+      const now = clock.now();
+      const deleted = await db.transaction().execute(async (trx) => {
+        const { row: before, current } = await lockedState(trx, id);
+        if (before.status === 'deleted') return false;
+        assertNotSelf(ctx, id, 'delete');
+        await guardLastAdmin(trx, id, current, { ...current, status: 'deleted' });
+        const row = await users.update(id, { status: 'deleted' }, now, trx);
+        if (!row) return false;
+        await publishUserEvent(trx, ctx, 'user.deleted', row, now);
+        return true;
+      });
+      if (deleted) ctx.logger.info({ userId: id, by: actorId(ctx) }, 'staff user deleted');
     },
 
     async setRoles(ctx: Ctx, id: string, requested: readonly string[]): Promise<StaffUser> {
       if (!isUuid(id)) throw notFound('User', id);
       const unique = [...new Set(requested)];
+      const now = clock.now();
       const user = await db.transaction().execute(async (trx) => {
-        // The bump comes first: its row lock serializes concurrent role changes of one user (U3).
-        const row = await users.bumpPermissionsVersion(trx, id, clock.now());
-        if (!row) {
-          if (await users.findById(id, trx)) assertMutable('deleted');
-          throw notFound('User', id);
-        }
+        const { row: before, current } = await lockedState(trx, id);
+        assertMutable(before.status);
         await assertRolesExist(unique, trx);
+        await guardLastAdmin(trx, id, current, { ...current, roles: unique });
+        // U3: one atomic increment per change, under the row lock it takes.
+        const row = await users.bumpPermissionsVersion(trx, id, now);
+        if (!row) throw new AppError('conflict', 'invalid_transition', 'A deleted account cannot be changed');
         await users.replaceRoles(trx, id, unique);
+        await publishUserEvent(trx, ctx, 'user.updated', row, now);
         return toStaffUser(row, users, roles, trx);
       });
       ctx.logger.info({ userId: id, roles: unique, by: actorId(ctx) }, 'staff user roles set');
       return user;
+    },
+
+    /**
+     * An administrator sets a staff member's password: the lockout is cleared, then auth revokes
+     * every session and publishes `auth.password_changed` (reason `reset`). Without auth in the
+     * deployment nothing could be revoked or announced, so nothing is changed either (503).
+     */
+    async resetPassword(ctx: Ctx, id: string, password: string): Promise<void> {
+      const auth = deps.auth();
+      if (!auth)
+        throw new AppError(
+          'unavailable',
+          'auth_unavailable',
+          'The auth service is not enabled in this process',
+        );
+      if (!isUuid(id)) throw notFound('User', id);
+      const passwordHash = await hashPassword(password);
+      const row: StaffUserRow = await db.transaction().execute(async (trx) => {
+        const updated = await users.setPassword(trx, id, passwordHash, clock.now());
+        if (updated) return updated;
+        if (await users.findById(id, trx)) assertMutable('deleted');
+        throw notFound('User', id);
+      });
+      // After the commit: a failure here surfaces (5xx) and the reset can be repeated safely.
+      const revoked = await auth.passwordChanged(ctx, row.type, id, 'reset');
+      ctx.logger.info({ userId: id, revoked, by: actorId(ctx) }, 'staff password reset');
     },
 
     listRoles: (_ctx: Ctx): Promise<RoleRecord[]> => roles.list(),

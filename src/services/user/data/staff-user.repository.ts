@@ -32,6 +32,20 @@ export interface StaffUserRepository {
   /** Bumps permissions_version (U3) and takes the row lock that serializes role changes. */
   bumpPermissionsVersion(trx: Transaction<UserDB>, id: string, now: Date): Promise<StaffUserRow | undefined>;
   replaceRoles(trx: Transaction<UserDB>, id: string, roles: readonly string[]): Promise<void>;
+  /**
+   * Serializes every change that can take administrators away (suspend, delete, role change) until
+   * the transaction ends, so two of them cannot both see "another admin is left".
+   */
+  lockAdministrators(trx: Transaction<UserDB>): Promise<void>;
+  /** Active accounts other than `exceptId` holding `role`. */
+  countActiveWithRole(trx: Transaction<UserDB>, role: string, exceptId: string): Promise<number>;
+  /** Sets a new password hash and clears the lockout, unless the account is deleted. */
+  setPassword(
+    trx: Transaction<UserDB>,
+    id: string,
+    passwordHash: string,
+    now: Date,
+  ): Promise<StaffUserRow | undefined>;
 }
 
 export function createStaffUserRepository(db: Kysely<UserDB>): StaffUserRepository {
@@ -138,5 +152,30 @@ export function createStaffUserRepository(db: Kysely<UserDB>): StaffUserReposito
           .values([...new Set(roles)].map((role) => ({ user_id: id, role })))
           .execute();
     },
+
+    async lockAdministrators(trx) {
+      await sql`select pg_advisory_xact_lock(hashtext('orderline:user:administrators'))`.execute(trx);
+    },
+
+    async countActiveWithRole(trx, role, exceptId) {
+      const row = await trx
+        .selectFrom('staff_users')
+        .innerJoin('user_roles', 'user_roles.user_id', 'staff_users.id')
+        .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
+        .where('user_roles.role', '=', role)
+        .where('staff_users.status', '=', 'active')
+        .where('staff_users.id', '<>', exceptId)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    setPassword: (trx, id, passwordHash, now) =>
+      trx
+        .updateTable('staff_users')
+        .set({ password_hash: passwordHash, failed_attempts: 0, locked_until: null, updated_at: now })
+        .where('id', '=', id)
+        .where('status', '<>', 'deleted')
+        .returningAll()
+        .executeTakeFirst(),
   };
 }

@@ -6,6 +6,7 @@ import {
   createUserBody,
   listUsersQuery,
   patchUserBody,
+  resetPasswordBody,
   roleList,
   setRolesBody,
   staffUserSchema,
@@ -70,7 +71,8 @@ export function registerUserRoutes(app: HttpApp, service: StaffUserService): voi
       schema: {
         tags,
         security,
-        summary: 'Rename, suspend or reactivate a staff account',
+        summary:
+          'Rename, suspend or reactivate a staff account; 409 last_admin when it would leave no active administrator',
         params: userIdParams,
         body: patchUserBody,
         response: { 200: staffUserSchema },
@@ -83,10 +85,34 @@ export function registerUserRoutes(app: HttpApp, service: StaffUserService): voi
     '/admin/users/:id',
     {
       config: { access: access.admin('users:write') },
-      schema: { tags, security, summary: 'Soft-delete a staff account', params: userIdParams },
+      schema: {
+        tags,
+        security,
+        summary: 'Soft-delete a staff account (409 last_admin for the last active administrator)',
+        params: userIdParams,
+      },
     },
     async (request, reply) => {
       await service.remove(requestCtx(request), request.params.id);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/admin/users/:id/password',
+    {
+      config: { access: access.admin('users:write') },
+      schema: {
+        tags,
+        security,
+        summary:
+          "Set a staff account's password; ends all its sessions and publishes auth.password_changed (reason reset)",
+        params: userIdParams,
+        body: resetPasswordBody,
+      },
+    },
+    async (request, reply) => {
+      await service.resetPassword(requestCtx(request), request.params.id, request.body.password);
       return reply.status(204).send();
     },
   );

@@ -53,3 +53,5 @@ export const setRolesBody = z.object({ roles: z.array(roleName).max(50) });
 export const roleList = z.object({
   items: z.array(z.object({ name: z.string(), description: z.string(), permissions: z.array(z.string()) })),
 });
+
+export const resetPasswordBody = z.object({ password });
