@@ -1,0 +1,18 @@
+import type { PrincipalDirectory } from '../../auth/contract/directory.js';
+
+/** How another service may reach a customer (notification): no more than that. */
+export interface CustomerContact {
+  id: string;
+  email: string;
+  firstName: string;
+  status: 'pending_verification' | 'active' | 'suspended' | 'deleted';
+  language: string | null;
+}
+
+/** The customer service as other services see it. */
+export interface CustomerClient {
+  /** Validates customer credentials and loads customer principals for auth (type `customer`). */
+  directory: PrincipalDirectory;
+  /** Contacts of existing, not erased customers among `ids` (unknown and erased ids are left out). */
+  contacts(ids: readonly string[]): Promise<CustomerContact[]>;
+}

@@ -1,0 +1,113 @@
+import { systemCtx } from '../../platform/context.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { isUuid } from '../../platform/ids.js';
+import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { createCustomerDirectory } from './app/customer.directory.js';
+import type { CustomerDeps } from './app/deps.js';
+import { REVOKE_ACTION, type RevokePayload, revokeFor } from './app/sessions.js';
+import { authLoginConsumer, passwordChangedConsumer } from './consumers/auth.consumers.js';
+import type { CustomerClient } from './contract/client.js';
+import { customerRepository as repo } from './data/customer.repository.js';
+import type { CustomerDB } from './data/tables.js';
+import type { AccountMail, SessionRevoker } from './domain/ports.js';
+import { registerCustomerAdminRoutes } from './http/admin.routes.js';
+import { registerCustomerRoutes } from './http/customer.routes.js';
+import { cleanupJob } from './jobs/cleanup.job.js';
+
+export type CustomerModuleDeps = PlatformDeps<CustomerDB> & {
+  /**
+   * Auth and notification are built after the customer service (auth needs its directory), so
+   * their clients are resolved per call. Absent when that service is not in this process: the
+   * calls then fail with 503 and, for session revocation, are recorded for retry (G5).
+   */
+  sessions?: SessionRevoker | undefined;
+  mail?: AccountMail | undefined;
+};
+
+const unavailable = (service: string) =>
+  new AppError(
+    'unavailable',
+    `${service}_unavailable`,
+    `The ${service} service is not available in this process`,
+  );
+
+/** Composition root of the customer service: accounts, the customer directory for auth, GDPR erasure. */
+export function createCustomerModule(
+  deps: PlatformDeps<CustomerDB> & CustomerModuleDeps,
+): ServiceModule<CustomerClient> {
+  const { config } = deps;
+  if (!deps.sessions)
+    deps.logger.warn('auth is not in this process: session revocations will be queued for retry');
+  if (!deps.mail) deps.logger.warn('notification is not in this process: account emails cannot be sent');
+  const app: CustomerDeps = {
+    db: deps.db,
+    clock: deps.clock,
+    logger: deps.logger,
+    settings: {
+      lockout: {
+        maxFailures: config.CUSTOMER_LOGIN_MAX_FAILURES,
+        lockoutMs: config.CUSTOMER_LOCKOUT_MINUTES * 60_000,
+      },
+      verificationTtlHours: config.CUSTOMER_VERIFICATION_TOKEN_TTL_HOURS,
+      resetTtlMinutes: config.CUSTOMER_RESET_TOKEN_TTL_MINUTES,
+      erasureGraceHours: config.CUSTOMER_ERASURE_GRACE_HOURS,
+      auditRetentionDays: config.CUSTOMER_AUDIT_RETENTION_DAYS,
+      batchSize: config.CUSTOMER_JOB_BATCH_SIZE,
+      storefrontUrl: config.CUSTOMER_STOREFRONT_URL,
+      compensation: { baseMs: config.COMPENSATION_RETRY_BASE_MS, maxMs: config.COMPENSATION_RETRY_MAX_MS },
+    },
+    sessions: deps.sessions ?? {
+      revokeAll: () => Promise.reject(unavailable('auth')),
+      passwordReset: () => Promise.reject(unavailable('auth')),
+    },
+    mail: deps.mail ?? { send: () => Promise.reject(unavailable('notification')) },
+  };
+
+  const client: CustomerClient = {
+    directory: createCustomerDirectory(app),
+    async contacts(ids) {
+      const wanted = [...new Set(ids)].filter(isUuid).slice(0, 1000);
+      const rows = (await repo.findByIds(app.db, wanted)).filter((r) => r.status !== 'deleted');
+      if (rows.length === 0) return [];
+      const prefs = await app.db
+        .selectFrom('preference_versions')
+        .select(['customer_id', 'preferences'])
+        .distinctOn('customer_id')
+        .where(
+          'customer_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .orderBy('customer_id')
+        .orderBy('version', 'desc')
+        .execute();
+      const language = new Map(prefs.map((p) => [p.customer_id, p.preferences.language]));
+      return rows.map((r) => ({
+        id: r.id,
+        email: r.email,
+        firstName: r.first_name,
+        status: r.status,
+        language: language.get(r.id) ?? null,
+      }));
+    },
+  };
+
+  return {
+    name: 'customer',
+    migrations: new URL('./data/migrations/', import.meta.url),
+    publishes: ['customer.created', 'customer.updated', 'customer.status_changed', 'customer.deleted'],
+    consumers: [authLoginConsumer, passwordChangedConsumer],
+    jobs: [cleanupJob(app, config.CUSTOMER_CLEANUP_CRON)],
+    compensations: {
+      // A revocation that failed after a committed reset/suspension/erasure request (G5).
+      [REVOKE_ACTION]: async (payload, ctx) => {
+        await revokeFor(app, systemCtx(ctx.logger, 'customer.compensation'), payload as RevokePayload);
+      },
+    },
+    routes: (http) => {
+      registerCustomerRoutes(http, app);
+      registerCustomerAdminRoutes(http, app);
+    },
+    client,
+  };
+}

@@ -1,0 +1,123 @@
+import { sql } from 'kysely';
+import { backoffMs, errorMessage, sleep } from '../../../platform/eventing/backoff.js';
+import type { MessageRow } from '../data/tables.js';
+import type { Recipient } from '../domain/recipients.js';
+import { render } from '../domain/templates.js';
+import type { NotificationDeps } from './deps.js';
+
+/** How long a claimed message is held before another worker may try it (a crashed sender). */
+const CLAIM_MS = 5 * 60_000;
+
+export type DeliveryResult = 'sent' | 'retry' | 'failed' | 'cancelled' | 'skipped';
+
+/**
+ * Claims a due pending message by counting the attempt and moving its next attempt past the claim
+ * window, in one conditional UPDATE: of two concurrent senders (the immediate send and the retry
+ * job), only one gets it.
+ */
+const claim = (deps: NotificationDeps, id: string, now: Date): Promise<MessageRow | undefined> =>
+  deps.db
+    .updateTable('messages')
+    .set({ attempts: sql`attempts + 1`, next_attempt_at: new Date(now.getTime() + CLAIM_MS) })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .returningAll()
+    .executeTakeFirst();
+
+async function recipientOf(deps: NotificationDeps, row: MessageRow): Promise<Recipient | undefined> {
+  if (row.recipient) return { email: row.recipient, firstName: '', customerId: row.customer_id };
+  if (!row.principal_id) return undefined;
+  return row.principal_type === 'customer'
+    ? deps.recipients.customer(row.principal_id)
+    : deps.recipients.staff(row.principal_id);
+}
+
+/**
+ * Delivers one stored message, outside any transaction (no database transaction is held open
+ * while talking to SMTP). Event-driven messages get their address and text now, from the
+ * directory that owns the person. Success: `sent`, body dropped (it may hold a one-time link).
+ * Failure: retried with exponential backoff by the delivery-retry job; after
+ * NOTIFICATION_MAX_ATTEMPTS the message is `failed` and logged as an error (nothing fails silently).
+ */
+export async function deliver(deps: NotificationDeps, id: string): Promise<DeliveryResult> {
+  const now = deps.clock.now();
+  const row = await claim(deps, id, now);
+  if (!row) return 'skipped';
+  try {
+    const to = await recipientOf(deps, row);
+    if (!to) {
+      await deps.db
+        .updateTable('messages')
+        .set({ status: 'cancelled', last_error: 'no recipient: the account no longer exists' })
+        .where('id', '=', row.id)
+        .execute();
+      deps.logger.info({ messageId: row.id, template: row.template }, 'email cancelled: no recipient');
+      return 'cancelled';
+    }
+    const content =
+      row.subject !== null && row.text_body !== null
+        ? { subject: row.subject, text: row.text_body, html: row.html_body ?? undefined }
+        : render(row.template as 'welcome' | 'password_changed', { firstName: to.firstName });
+    const { messageId } = await deps.mailer.send({ from: deps.from, to: to.email, ...content });
+    await deps.db
+      .updateTable('messages')
+      .set({
+        status: 'sent',
+        recipient: to.email.toLowerCase(),
+        subject: content.subject,
+        sent_at: deps.clock.now(),
+        provider_message_id: messageId,
+        text_body: null,
+        html_body: null,
+        last_error: null,
+      })
+      .where('id', '=', row.id)
+      .execute();
+    deps.logger.info({ messageId: row.id, template: row.template }, 'email sent');
+    return 'sent';
+  } catch (err) {
+    const exhausted = row.attempts >= deps.maxAttempts;
+    await deps.db
+      .updateTable('messages')
+      .set({
+        status: exhausted ? 'failed' : 'pending',
+        last_error: errorMessage(err).slice(0, 2000),
+        next_attempt_at: new Date(
+          now.getTime() + backoffMs(row.attempts, deps.retry.baseMs, deps.retry.maxMs),
+        ),
+      })
+      .where('id', '=', row.id)
+      .execute();
+    if (exhausted)
+      deps.logger.error(
+        { err, messageId: row.id, template: row.template, attempts: row.attempts },
+        'email failed for good',
+      );
+    else
+      deps.logger.warn(
+        { err, messageId: row.id, attempts: row.attempts },
+        'email delivery failed; will retry',
+      );
+    return exhausted ? 'failed' : 'retry';
+  }
+}
+
+/** Waits between looks for a row written by a transaction that has not committed yet. */
+const COMMIT_WAITS_MS = [10, 25, 50, 100, 250, 500, 1000, 2000];
+
+/**
+ * Delivers a message a consumer stored in its inbox transaction, once that transaction has
+ * committed: a row not visible yet is looked for again a few times; a row that never appears was
+ * rolled back (the event will be redelivered). The delivery-retry job is the safety net.
+ */
+export async function deliverAfterCommit(deps: NotificationDeps, id: string): Promise<DeliveryResult> {
+  for (const wait of COMMIT_WAITS_MS) {
+    await sleep(wait);
+    const result = await deliver(deps, id);
+    if (result !== 'skipped') return result;
+    const exists = await deps.db.selectFrom('messages').select('id').where('id', '=', id).executeTakeFirst();
+    if (exists) return 'skipped';
+  }
+  return 'skipped';
+}
