@@ -266,6 +266,15 @@ export class FakePayment implements PaymentPort {
     const p = this.payments.get(paymentId);
     if (p && (p.status === 'authorized' || p.status === 'pending')) p.status = 'voided';
   }
+  /** The order lifecycle's capture (this rig runs no consumers or jobs, so only direct calls reach it). */
+  async capture(_ctx: unknown, paymentId: string, amount: Money) {
+    const p = this.payments.get(paymentId);
+    if (p?.status !== 'authorized')
+      return { ok: false as const, reason: 'capture_failed' as const, paymentId, detail: 'not capturable' };
+    p.status = 'captured';
+    p.capturedAmount = amount;
+    return { ok: true as const, paymentId, status: 'captured' as const, capturedAmount: amount };
+  }
   async paymentsForOrder(orderId: string) {
     return [...this.payments.values()].filter((p) => p.orderId === orderId);
   }

@@ -1,20 +1,31 @@
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
 import { money, toJson } from '../../platform/money.js';
+import type { PaymentClient } from '../payment/contract/client.js';
+import { captureCompensations } from './app/capture.js';
 import { checkoutCompensations } from './app/checkout.compensation.js';
 import { purgeIdempotencyKeys, recoverAbandonedCheckouts } from './app/checkout-recovery.js';
-import type {
-  CatalogPort,
-  OrderDeps,
-  PaymentPort,
-  PricingPort,
-  ShippingPort,
-  WarehousePort,
+import {
+  type CatalogPort,
+  capturePolicy,
+  type LifecycleDeps,
+  type OrderDeps,
+  type PaymentPort,
+  type PricingPort,
+  type ShippingPort,
+  type WarehousePort,
 } from './app/deps.js';
+import { KickQueue } from './app/kick-queue.js';
+import { createOrderMetrics } from './app/order.metrics.js';
+import { captureRequestedConsumer } from './consumers/capture-requested.consumer.js';
+import { paymentEventConsumers } from './consumers/payment-events.consumer.js';
+import { reservationExpiredConsumer } from './consumers/reservation-expired.consumer.js';
 import type { OrderClient } from './contract/client.js';
 import { orderRepository } from './data/order.repository.js';
 import type { OrderDB } from './data/tables.js';
 import { registerCartRoutes } from './http/cart.routes.js';
 import { registerCheckoutRoutes } from './http/checkout.routes.js';
+import { registerOrderRoutes } from './http/order.routes.js';
+import { orderLifecycleJobs } from './jobs/order.jobs.js';
 
 /** The registry passes the full clients; the service uses only its ports of them (app/deps.ts). */
 export type OrderModuleDeps = PlatformDeps<OrderDB> & {
@@ -22,10 +33,13 @@ export type OrderModuleDeps = PlatformDeps<OrderDB> & {
   pricing: PricingPort;
   warehouse: WarehousePort;
   shipping: ShippingPort;
-  payment: PaymentPort;
+  payment: PaymentPort & Pick<PaymentClient, 'capture'>;
 };
 
-/** The order service's composition root: carts, the checkout saga and the order record. */
+/**
+ * The order service's composition root: carts, the checkout saga, the order record and its
+ * lifecycle after checkout (capture, confirmation, cancellation, jobs: docs/order-lifecycle.md).
+ */
 export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderClient> {
   const app: OrderDeps = {
     db: deps.db,
@@ -39,6 +53,13 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
     payment: deps.payment,
   };
   const batch = deps.config.ORDER_JOB_BATCH_SIZE;
+  const lifecycle: LifecycleDeps = {
+    ...app,
+    payment: deps.payment,
+    metrics: createOrderMetrics(deps.metrics),
+    capture: capturePolicy(deps.config),
+  };
+  const kicks = new KickQueue(deps.logger);
 
   const client: OrderClient = {
     async getOrder(orderId) {
@@ -61,11 +82,17 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
   return {
     name: 'order',
     migrations: new URL('./data/migrations/', import.meta.url),
-    publishes: ['orders.order.status_changed'],
+    publishes: ['orders.order.status_changed', 'orders.payment.capture_requested'],
     routes: (http) => {
       registerCartRoutes(http, app);
       registerCheckoutRoutes(http, app);
+      registerOrderRoutes(http, lifecycle);
     },
+    consumers: [
+      captureRequestedConsumer(lifecycle, kicks),
+      ...paymentEventConsumers(lifecycle),
+      reservationExpiredConsumer(lifecycle),
+    ],
     jobs: [
       {
         // G5: checkouts abandoned by a crashed process are compensated and their keys freed.
@@ -78,8 +105,12 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
         cron: deps.config.IDEMPOTENCY_PURGE_CRON,
         handler: async () => ({ items: await purgeIdempotencyKeys(app, batch) }),
       },
+      ...orderLifecycleJobs(lifecycle),
     ],
-    compensations: checkoutCompensations(app),
+    compensations: { ...checkoutCompensations(app), ...captureCompensations(lifecycle) },
     client,
+    async stop() {
+      await kicks.stop();
+    },
   };
 }

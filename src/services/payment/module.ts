@@ -6,12 +6,15 @@ import { capturePayment } from './app/capture-payment.js';
 import type { PaymentDeps } from './app/deps.js';
 import { refundPayment } from './app/refund-payment.js';
 import { createResilientProviders } from './app/resilient-providers.js';
+import { settlementCompensations } from './app/settle-cancelled-order.js';
 import { voidPayment } from './app/void-payment.js';
+import { orderCancelledConsumer } from './consumers/order-cancelled.consumer.js';
 import type { PaymentClient } from './contract/client.js';
 import { paymentRepository as repo, toPaymentView } from './data/payment.repository.js';
 import type { PaymentDB } from './data/tables.js';
 import { registerPaymentRoutes } from './http/payment.routes.js';
 import { bankTransferExpiryJob } from './jobs/bank-transfer-expiry.job.js';
+import { orderSettlementJob } from './jobs/order-settlement.job.js';
 import { reconciliationJob } from './jobs/reconciliation.job.js';
 import { statusSyncJob } from './jobs/status-sync.job.js';
 import { createBankTransferProvider, createCodProvider } from './providers/offline.provider.js';
@@ -50,6 +53,7 @@ export function createPaymentModule(deps: PlatformDeps<PaymentDB>): ServiceModul
     providerFor: { card: testpay.name, cod: 'cod', bank_transfer: 'bank_transfer' },
     providerTimeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS,
     bankTransferWindowHours: config.CHECKOUT_BANK_TRANSFER_WINDOW_HOURS,
+    compensation: { baseMs: config.COMPENSATION_RETRY_BASE_MS, maxMs: config.COMPENSATION_RETRY_MAX_MS },
   };
 
   const client: PaymentClient = {
@@ -80,7 +84,10 @@ export function createPaymentModule(deps: PlatformDeps<PaymentDB>): ServiceModul
       'payments.refund.completed',
     ],
     routes: (http) => registerPaymentRoutes(http, app),
+    consumers: [orderCancelledConsumer(app)],
+    compensations: settlementCompensations(app),
     jobs: [
+      orderSettlementJob(app, config.PAYMENT_SETTLEMENT_CRON),
       bankTransferExpiryJob(app),
       statusSyncJob(app),
       reconciliationJob(

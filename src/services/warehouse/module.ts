@@ -6,6 +6,7 @@ import { writeStock } from './app/inventory.js';
 import { confirmReservation, fulfilReservation, releaseReservation } from './app/reservation-lifecycle.js';
 import { reserve } from './app/reserve.js';
 import { createWarehouse } from './app/warehouses.js';
+import { orderStatusConsumer } from './consumers/order-status.consumer.js';
 import { productCreatedConsumer } from './consumers/product-created.consumer.js';
 import type { WarehouseClient } from './contract/client.js';
 import { reservationRepository as reservations } from './data/reservation.repository.js';
@@ -76,7 +77,7 @@ export function createWarehouseModule(deps: WarehouseModuleDeps): ServiceModule<
     ],
     routes: (http) => registerWarehouseRoutes(http, app),
     client,
-    consumers: [productCreatedConsumer(deps.clock)],
+    consumers: [productCreatedConsumer(deps.clock), orderStatusConsumer(app)],
     jobs: [
       reservationExpiryJob(app, deps.config.WAREHOUSE_RESERVATION_EXPIRY_CRON),
       stockReconciliationJob(app, deps.config.WAREHOUSE_RECONCILIATION_CRON),

@@ -1,9 +1,9 @@
 import { type Money, toJson, zero } from '../../../platform/money.js';
+import type { ShippingAddress } from '../../../platform/validation/address.js';
 import type { Product } from '../../catalog/contract/client.js';
 import type { QuoteLine } from '../../pricing/contract/client.js';
 import type { RateRequest, ShippingOption } from '../../shipping/contract/client.js';
 import type { CartItemRow, CartRow } from '../data/cart.repository.js';
-import type { ShippingAddress } from '../domain/address.js';
 import { computeTotals, parcelWeightGrams, type Totals, taxableAmount } from '../domain/cart-totals.js';
 import type { OrderDeps } from './deps.js';
 

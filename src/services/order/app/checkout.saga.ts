@@ -21,11 +21,25 @@ export interface CheckoutInput {
   payment: { method: PaymentMethod; token?: string | undefined };
 }
 
-/** How long stock is held while payment completes (also the order's payment due date). */
+/**
+ * The order's payment due date: card and bank transfer must be paid within it (order-cleanup
+ * cancels after); a COD order must be confirmed within ORDER_COD_CONFIRMATION_WINDOW_HOURS
+ * (cod-confirmation cancels after).
+ */
 export function paymentWindowSeconds(deps: Pick<OrderDeps, 'config'>, method: PaymentMethod): number {
-  return method === 'bank_transfer'
-    ? deps.config.CHECKOUT_BANK_TRANSFER_WINDOW_HOURS * 3600
-    : deps.config.CHECKOUT_PAYMENT_WINDOW_MINUTES * 60;
+  if (method === 'bank_transfer') return deps.config.CHECKOUT_BANK_TRANSFER_WINDOW_HOURS * 3600;
+  if (method === 'cod') return deps.config.ORDER_COD_CONFIRMATION_WINDOW_HOURS * 3600;
+  return deps.config.CHECKOUT_PAYMENT_WINDOW_MINUTES * 60;
+}
+
+/**
+ * How long the stock is held: the payment window, and for COD a card payment window more, so the
+ * COD job cancels an unconfirmed order (`cod_confirmation_window_expired`) before the reservation
+ * itself expires (confirmation makes it permanent long before).
+ */
+export function holdSeconds(deps: Pick<OrderDeps, 'config'>, method: PaymentMethod): number {
+  const window = paymentWindowSeconds(deps, method);
+  return method === 'cod' ? window + deps.config.CHECKOUT_PAYMENT_WINDOW_MINUTES * 60 : window;
 }
 
 const unprocessable = (code: string, detail: string, extra?: Record<string, unknown>) =>
@@ -134,7 +148,8 @@ export async function runCheckout(
   });
 
   // Reserve stock (G1: the warehouse reserves all-or-nothing with conditional updates).
-  const ttlSeconds = paymentWindowSeconds(deps, input.payment.method);
+  const ttlSeconds = holdSeconds(deps, input.payment.method);
+  const dueSeconds = paymentWindowSeconds(deps, input.payment.method);
   await step('reserve', 'started');
   const address = cart.shipping_address!;
   const reserved = await deps.warehouse
@@ -211,10 +226,19 @@ export async function runCheckout(
       shipping_option_id: q.shipping!.id,
       shipping_option_name: q.shipping!.name,
       shipping_carrier: q.shipping!.carrier,
-      payment_due_at: new Date(createdAt.getTime() + ttlSeconds * 1000),
+      payment_due_at: new Date(createdAt.getTime() + dueSeconds * 1000),
       sequence: 1,
       created_at: createdAt,
       updated_at: createdAt,
+      capture_state: null,
+      capture_attempts: 0,
+      capture_next_at: null,
+      capture_last_error: null,
+      confirmed_at: null,
+      cancelled_at: null,
+      cancelled_by: null,
+      cancel_reason: null,
+      reservation_released_at: null,
     };
     const view = toOrderView(order, orderItems);
     await createOrder(deps, cart, order, orderItems, view, claim);
@@ -275,6 +299,14 @@ async function createOrder(
       reason: null,
       occurredAt: order.created_at.toISOString(),
     });
+    // Card orders capture asynchronously (02-events.md): the request commits with the order.
+    if (order.payment_method === 'card' && order.payment_status === 'authorized')
+      await tx.publish('orders.payment.capture_requested', order.id, {
+        orderId: order.id,
+        paymentId: order.payment_id,
+        amount: view.totals.total,
+        occurredAt: order.created_at.toISOString(),
+      });
     await checkouts.update(tx, order.id, { status: 'completed', now: order.created_at });
     await recordStep(
       tx,

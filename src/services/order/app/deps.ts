@@ -8,6 +8,8 @@ import type { PricingClient } from '../../pricing/contract/client.js';
 import type { ShippingClient } from '../../shipping/contract/client.js';
 import type { WarehouseClient } from '../../warehouse/contract/client.js';
 import type { OrderDB } from '../data/tables.js';
+import type { CapturePolicy } from '../domain/capture-policy.js';
+import type { OrderMetrics } from './order.metrics.js';
 
 /**
  * The narrow ports the order service uses of the services it calls (conventions §5): only the
@@ -32,6 +34,13 @@ export interface OrderDeps {
   payment: PaymentPort;
 }
 
+/** What the order lifecycle (capture, confirmation, cancellation, jobs) works with beside OrderDeps. */
+export interface LifecycleDeps extends OrderDeps {
+  payment: PaymentPort & Pick<PaymentClient, 'capture'>;
+  metrics: OrderMetrics;
+  capture: CapturePolicy;
+}
+
 /** The idempotency scope of POST /checkout (keys are client-generated; ownership is checked first). */
 export const CHECKOUT_SCOPE = 'checkout';
 export const SAGA_TYPE = 'checkout';
@@ -40,6 +49,14 @@ export const idempotencyOptions = (deps: Pick<OrderDeps, 'clock' | 'config'>) =>
   clock: deps.clock,
   leaseMs: deps.config.IDEMPOTENCY_LEASE_SECONDS * 1000,
   retentionHours: deps.config.IDEMPOTENCY_KEY_RETENTION_HOURS,
+});
+
+/** Capture retry policy from settings (04-services.md: 3 tries, 5 s → 60 s, 7-day authorizations). */
+export const capturePolicy = (config: Config): CapturePolicy => ({
+  maxAttempts: config.ORDER_CAPTURE_MAX_ATTEMPTS,
+  baseMs: config.ORDER_CAPTURE_RETRY_BASE_MS,
+  maxMs: config.ORDER_CAPTURE_RETRY_MAX_MS,
+  authorizationMaxAgeMs: config.ORDER_AUTHORIZATION_MAX_AGE_HOURS * 3_600_000,
 });
 
 export const compensationPolicy = (config: Config) => ({

@@ -38,6 +38,17 @@ export function toOrderView(order: OrderRow, items: readonly OrderItemRow[]) {
       price: m(order.shipping),
     },
     payment: { id: order.payment_id, method: order.payment_method, status: order.payment_status },
+    // Shipments are created by the shipping service once fulfillment ships (issue 5, later step);
+    // until an order has shipped there are none.
+    shipments: [] as { id: string; carrier: string; trackingNumber: string | null; status: string }[],
+    confirmedAt: order.confirmed_at?.toISOString() ?? null,
+    cancellation: order.cancelled_at
+      ? {
+          at: order.cancelled_at.toISOString(),
+          by: order.cancelled_by ?? 'system',
+          reason: order.cancel_reason,
+        }
+      : null,
     paymentDueAt: order.payment_due_at.toISOString(),
     createdAt: order.created_at.toISOString(),
     updatedAt: order.updated_at.toISOString(),

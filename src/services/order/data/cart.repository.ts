@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
-import type { ShippingAddress } from '../domain/address.js';
+import type { ShippingAddress } from '../../../platform/validation/address.js';
 import type { CartItemsTable, CartsTable, OrderDB } from './tables.js';
 
 /**

@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import type { OrderStatus } from '../domain/order-status.js';
 import type { OrderDB, OrderItemsTable, OrdersTable } from './tables.js';
 
 type Db = Kysely<OrderDB> | Transaction<OrderDB>;
@@ -30,4 +31,41 @@ export const orderRepository = {
       .orderBy('warehouse_id')
       .execute();
   },
+
+  /** Items of a page of orders in one statement (no N+1). */
+  async listItemsOf(db: Db, orderIds: readonly string[]): Promise<OrderItemRow[]> {
+    if (orderIds.length === 0) return [];
+    return db
+      .selectFrom('order_items')
+      .selectAll()
+      .where('order_id', 'in', orderIds)
+      .orderBy('order_id')
+      .orderBy('sku')
+      .orderBy('warehouse_id')
+      .execute();
+  },
+
+  /**
+   * One keyset page, newest first (UUIDv7 ids sort by creation time), with the admin filters; the
+   * customer's list passes only `customerId`. Fetches `limit + 1` to know whether more follow.
+   */
+  async page(db: Db, filter: OrderFilter, beforeId: string | undefined, limit: number): Promise<OrderRow[]> {
+    let q = db.selectFrom('orders').selectAll();
+    if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.customerId) q = q.where('customer_id', '=', filter.customerId);
+    if (filter.from) q = q.where('created_at', '>=', filter.from);
+    if (filter.to) q = q.where('created_at', '<', filter.to);
+    if (beforeId) q = q.where('id', '<', beforeId);
+    return q
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+  },
 };
+
+export interface OrderFilter {
+  status?: OrderStatus | undefined;
+  customerId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}

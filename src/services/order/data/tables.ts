@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { IdempotencyTables } from '../../../platform/idempotency/idempotency.js';
-import type { ShippingAddress } from '../domain/address.js';
+import type { ShippingAddress } from '../../../platform/validation/address.js';
 import type { OrderPaymentStatus, OrderStatus } from '../domain/order-status.js';
 
 /** Kysely types of the order schema (data/migrations). Column names as in SQL. */
@@ -81,7 +81,20 @@ export interface OrdersTable {
   sequence: number;
   created_at: Timestamp;
   updated_at: Timestamp;
+  // 0002_lifecycle: capture, confirmation and cancellation bookkeeping.
+  capture_state: Generated<CaptureState | null>;
+  capture_attempts: Generated<number>;
+  capture_next_at: Generated<Date | null>;
+  capture_last_error: Generated<string | null>;
+  confirmed_at: Generated<Date | null>;
+  cancelled_at: Generated<Date | null>;
+  cancelled_by: Generated<CancelledBy | null>;
+  cancel_reason: Generated<string | null>;
+  reservation_released_at: Generated<Date | null>;
 }
+
+export type CaptureState = 'scheduled' | 'captured' | 'failed';
+export type CancelledBy = 'customer' | 'admin' | 'system';
 
 export interface OrderItemsTable {
   id: string;

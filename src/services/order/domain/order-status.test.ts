@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ADMIN_CANCELLABLE,
+  assertTransition,
   canTransition,
   canTransitionPayment,
   isTerminal,
   ORDER_STATUSES,
   type OrderPaymentStatus,
   type OrderStatus,
+  OWNER_CANCELLABLE,
   PAYMENT_STATUSES,
 } from './order-status.js';
 
@@ -49,11 +52,33 @@ describe('order status transitions', () => {
   });
 });
 
+describe('the transition guard', () => {
+  it('throws invalid_transition exactly for the pairs the table refuses', () => {
+    for (const from of ORDER_STATUSES)
+      for (const to of ORDER_STATUSES) {
+        if (canTransition(from, to)) expect(() => assertTransition(from, to)).not.toThrow();
+        else
+          expect(() => assertTransition(from, to)).toThrow(
+            expect.objectContaining({ code: 'invalid_transition' }),
+          );
+      }
+  });
+
+  it('lets owners cancel only before fulfillment and admins until shipped', () => {
+    expect(OWNER_CANCELLABLE).toEqual(['pending', 'confirmed']);
+    expect(ADMIN_CANCELLABLE).toEqual(['pending', 'confirmed', 'processing']);
+    for (const s of ADMIN_CANCELLABLE) expect(canTransition(s, 'cancelled')).toBe(true);
+    const cancellable = ORDER_STATUSES.filter((s) => canTransition(s, 'cancelled'));
+    expect(cancellable).toEqual([...ADMIN_CANCELLABLE]);
+  });
+});
+
 describe('order payment status transitions', () => {
   it('follows pending → authorized → captured → refunds, authorized → voided, * → failed', () => {
     const edges = new Set([
       'pending>authorized',
       'pending>captured',
+      'pending>voided',
       'authorized>captured',
       'authorized>voided',
       'captured>partially_refunded',

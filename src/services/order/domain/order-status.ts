@@ -1,3 +1,5 @@
+import { AppError } from '../../../platform/errors/app-error.js';
+
 /**
  * The order state machine of 02-events.md as data (conventions §10): every allowed transition is
  * listed; everything else is refused (OR-P1-02). Events carry a per-order `sequence` so consumers
@@ -38,6 +40,21 @@ export const canTransition = (from: OrderStatus, to: OrderStatus): boolean =>
 
 export const isTerminal = (status: OrderStatus): boolean => ORDER_TRANSITIONS[status].length === 0;
 
+/** Guard: throws 409 `invalid_transition` for a move outside the table (OR-P1-02). */
+export function assertTransition(from: OrderStatus, to: OrderStatus): void {
+  if (!canTransition(from, to))
+    throw new AppError('conflict', 'invalid_transition', `A ${from} order cannot become ${to}`);
+}
+
+/**
+ * Who may cancel from which status (OR-P1-04, 04-services.md "Cancellation"): the owner before
+ * fulfillment starts (and within the cancellation window, checked by the use case), an admin until
+ * something shipped. The system (payment failed, reservation expired, capture failed, COD window)
+ * cancels only what is not yet confirmed, except a lost race with an expired reservation.
+ */
+export const OWNER_CANCELLABLE: readonly OrderStatus[] = ['pending', 'confirmed'];
+export const ADMIN_CANCELLABLE: readonly OrderStatus[] = ['pending', 'confirmed', 'processing'];
+
 /** Payment status as the order tracks it (02-events.md). */
 export const PAYMENT_STATUSES = [
   'pending',
@@ -50,8 +67,12 @@ export const PAYMENT_STATUSES = [
 ] as const;
 export type OrderPaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
+/**
+ * The graph of 02-events.md plus `pending → voided`: a COD or bank-transfer payment released when
+ * its order is cancelled (the payment service's own table has the same edge).
+ */
 export const PAYMENT_TRANSITIONS: Readonly<Record<OrderPaymentStatus, readonly OrderPaymentStatus[]>> = {
-  pending: ['authorized', 'captured', 'failed'],
+  pending: ['authorized', 'captured', 'voided', 'failed'],
   authorized: ['captured', 'voided', 'failed'],
   captured: ['partially_refunded', 'refunded', 'failed'],
   partially_refunded: ['partially_refunded', 'refunded', 'failed'],

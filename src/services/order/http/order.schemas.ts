@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { currencySchema, moneySchema } from '../../../platform/money.js';
-import { ADDRESS_LIMITS } from '../domain/address.js';
+import { ADDRESS_LIMITS } from '../../../platform/validation/address.js';
 import { ORDER_STATUSES, PAYMENT_STATUSES } from '../domain/order-status.js';
 
 export const cartParams = z.object({ id: z.uuid() });
@@ -149,7 +149,84 @@ export const orderSchema = z.object({
   shippingAddress: addressSchema,
   shippingMethod: z.object({ id: z.string(), name: z.string(), carrier: z.string(), price: moneySchema }),
   payment: z.object({ id: z.string(), method: z.enum(['card', 'cod', 'bank_transfer']), status: z.string() }),
+  shipments: z
+    .array(
+      z.object({
+        id: z.string(),
+        carrier: z.string(),
+        trackingNumber: z.string().nullable(),
+        status: z.string(),
+      }),
+    )
+    .describe('Shipments of the order once it shipped'),
+  confirmedAt: z.string().nullable(),
+  cancellation: z
+    .object({ at: z.string(), by: z.enum(['customer', 'admin', 'system']), reason: z.string().nullable() })
+    .nullable(),
   paymentDueAt: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+
+const limit = z.coerce.number().int().min(1).max(100).default(20);
+const cursor = z.string().min(1).max(200).optional();
+
+export const orderListQuery = z.object({ limit, cursor }).strict();
+export const orderListSchema = z.object({ items: z.array(orderSchema), nextCursor: z.string().nullable() });
+
+export const adminOrderListQuery = z
+  .object({
+    status: z.enum(ORDER_STATUSES).optional(),
+    customerId: z.uuid().optional(),
+    from: z.iso.datetime({ offset: true }).optional().describe('Created at or after (ISO 8601)'),
+    to: z.iso.datetime({ offset: true }).optional().describe('Created before (ISO 8601)'),
+    limit,
+    cursor,
+  })
+  .strict();
+
+const adminExtras = z.object({
+  customerId: z.uuid().nullable(),
+  sequence: z.number().int(),
+  capture: z
+    .object({
+      state: z.enum(['scheduled', 'captured', 'failed']),
+      attempts: z.number().int(),
+      nextAttemptAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+    })
+    .nullable(),
+  reservationId: z.string(),
+  reservationReleasedAt: z.string().nullable(),
+});
+export const adminOrderSchema = orderSchema.extend(adminExtras.shape);
+export const adminOrderListSchema = z.object({
+  items: z.array(adminOrderSchema),
+  nextCursor: z.string().nullable(),
+});
+export const adminOrderDetailSchema = adminOrderSchema.extend({
+  payments: z.array(
+    z.object({
+      id: z.string(),
+      provider: z.string(),
+      method: z.string(),
+      status: z.string(),
+      amount: moneySchema,
+      capturedAmount: moneySchema,
+      refundedAmount: moneySchema,
+    }),
+  ),
+});
+
+export const cancelOrderBody = z
+  .object({
+    reason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .regex(/^[^\p{Cc}]*$/u, 'no control characters')
+      .optional()
+      .describe('Why the order is cancelled (kept with the order and in the status event)'),
+  })
+  .strict();

@@ -15,4 +15,6 @@ export interface PaymentDeps {
   providerFor: Record<PaymentMethod, string>;
   providerTimeoutMs: number;
   bankTransferWindowHours: number;
+  /** Backoff of failed_compensations rows this service records (COMPENSATION_RETRY_*). */
+  compensation: { baseMs: number; maxMs: number };
 }

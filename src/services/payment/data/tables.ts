@@ -8,6 +8,18 @@ export interface PaymentDB {
   webhook_events: WebhookEventsTable;
   testpay_charges: TestpayChargesTable;
   testpay_requests: TestpayRequestsTable;
+  order_settlements: OrderSettlementsTable;
+}
+
+/** 0002: payments of cancelled orders still to void or refund (app/settle-cancelled-order.ts). */
+export interface OrderSettlementsTable {
+  order_id: string;
+  reason: string | null;
+  status: Generated<'pending' | 'settled' | 'compensating'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 type Timestamp = ColumnType<Date, Date, Date>;

@@ -4,10 +4,13 @@ import { toJson } from '../../../platform/money.js';
 import { access } from '../../../platform/security/access.js';
 import type { PaymentDeps } from '../app/deps.js';
 import { handleWebhook } from '../app/handle-webhook.js';
-import { paymentRepository } from '../data/payment.repository.js';
+import { markReceived } from '../app/mark-received.js';
+import { type PaymentRow, paymentRepository } from '../data/payment.repository.js';
 import {
+  adminPayment,
   adminPaymentList,
   adminPaymentsQuery,
+  paymentParams,
   webhookBody,
   webhookParams,
   webhookResponse,
@@ -55,23 +58,45 @@ export async function registerPaymentRoutes(app: HttpApp, deps: PaymentDeps): Pr
     },
     async (request) => {
       const rows = await paymentRepository.forOrder(deps.db, request.query.orderId.toLowerCase());
-      return {
-        items: rows.map((row) => ({
-          id: row.id,
-          orderId: row.order_id,
-          provider: row.provider,
-          method: row.method,
-          status: row.status,
-          amount: toJson({ amount: row.amount, currency: row.currency }),
-          capturedAmount: toJson({ amount: row.captured_amount, currency: row.currency }),
-          refundedAmount: toJson({ amount: row.refunded_amount, currency: row.currency }),
-          providerRef: row.provider_ref,
-          failureCode: row.failure_code,
-          failureReason: row.failure_reason,
-          createdAt: row.created_at.toISOString(),
-          updatedAt: row.updated_at.toISOString(),
-        })),
-      };
+      return { items: rows.map(toAdminPayment) };
     },
   );
+
+  app.post(
+    '/admin/payments/:id/mark-received',
+    {
+      config: { access: access.admin('payments:write') },
+      schema: {
+        tags,
+        summary: 'Record that an offline payment arrived (bank transfer received, COD cash collected)',
+        description:
+          'pending → captured for the full amount; publishes payments.payment.confirmed, on which the order confirms. Idempotent. Card payments → 409 invalid_transition.',
+        params: paymentParams,
+        response: { 200: adminPayment },
+      },
+    },
+    async (request) => {
+      const view = await markReceived(requestCtx(request), deps, request.params.id);
+      const row = await paymentRepository.findById(deps.db, view.id);
+      return toAdminPayment(row!);
+    },
+  );
+}
+
+function toAdminPayment(row: PaymentRow) {
+  return {
+    id: row.id,
+    orderId: row.order_id,
+    provider: row.provider,
+    method: row.method,
+    status: row.status,
+    amount: toJson({ amount: row.amount, currency: row.currency }),
+    capturedAmount: toJson({ amount: row.captured_amount, currency: row.currency }),
+    refundedAmount: toJson({ amount: row.refunded_amount, currency: row.currency }),
+    providerRef: row.provider_ref,
+    failureCode: row.failure_code,
+    failureReason: row.failure_reason,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
 }

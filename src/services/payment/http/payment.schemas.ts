@@ -42,3 +42,5 @@ export const adminPayment = z.object({
 });
 
 export const adminPaymentList = z.object({ items: z.array(adminPayment) });
+
+export const paymentParams = z.object({ id: z.guid().describe('The payment id') });

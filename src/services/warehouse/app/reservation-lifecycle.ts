@@ -70,18 +70,32 @@ async function giveBack(
 /** Payment received: active → confirmed. Refused once the TTL has passed (`reservation_expired`). */
 export async function confirmReservation(ctx: Ctx, deps: WarehouseDeps, id: string): Promise<void> {
   await transaction(deps.db, async (tx) => {
-    const now = deps.clock.now();
-    if (
-      await reservations.transition(tx, id, sourcesOf('confirmed'), 'confirmed', now, { notExpiredAt: now })
-    )
-      return;
+    const outcome = await confirmReservationIn(tx, deps, id);
     const r = await load(tx, id);
-    if (r.status === 'confirmed') return;
-    if (r.status === 'expired' || (r.status === 'active' && r.expiresAt <= now))
+    if (outcome === 'expired')
       throw conflict(`Reservation ${id} expired at ${r.expiresAt.toISOString()}`, 'reservation_expired');
-    throw invalid(r, 'confirmed');
+    if (outcome === 'released') throw invalid(r, 'confirmed');
   });
   ctx.logger.info({ reservationId: id }, 'reservation confirmed');
+}
+
+/**
+ * active → confirmed inside the caller's transaction (the order-status consumer). `confirmed` also
+ * when it already was (or was since fulfilled); `expired` when its TTL passed; `released` when it
+ * was given back — neither can be confirmed any more.
+ */
+export async function confirmReservationIn(
+  tx: Tx,
+  deps: WarehouseDeps,
+  id: string,
+): Promise<'confirmed' | 'expired' | 'released'> {
+  const now = deps.clock.now();
+  if (await reservations.transition(tx, id, sourcesOf('confirmed'), 'confirmed', now, { notExpiredAt: now }))
+    return 'confirmed';
+  const r = await load(tx, id);
+  if (r.status === 'confirmed' || r.status === 'fulfilled') return 'confirmed';
+  if (r.status === 'expired' || (r.status === 'active' && r.expiresAt <= now)) return 'expired';
+  return 'released';
 }
 
 /** active|confirmed → released; idempotent, a no-op when already released or expired. */
@@ -91,17 +105,28 @@ export async function releaseReservation(
   id: string,
   reason: string,
 ): Promise<void> {
-  const released = await transaction(deps.db, async (tx) => {
-    const r = await load(tx, id);
-    if (!(await reservations.transition(tx, id, sourcesOf('released'), 'released', deps.clock.now()))) {
-      const now = await load(tx, id);
-      if (now.status === 'released' || now.status === 'expired') return false;
-      throw invalid(now, 'released');
-    }
-    await giveBack(tx, deps, r, 'release', actorId(ctx), reason.slice(0, 500));
-    return true;
-  });
+  const released = await transaction(deps.db, (tx) =>
+    releaseReservationIn(tx, deps, id, actorId(ctx), reason),
+  );
   if (released) ctx.logger.info({ reservationId: id, reason }, 'reservation released');
+}
+
+/** The release inside the caller's transaction; false when it was already released or expired. */
+export async function releaseReservationIn(
+  tx: Tx,
+  deps: WarehouseDeps,
+  id: string,
+  actor: string,
+  reason: string,
+): Promise<boolean> {
+  const r = await load(tx, id);
+  if (!(await reservations.transition(tx, id, sourcesOf('released'), 'released', deps.clock.now()))) {
+    const now = await load(tx, id);
+    if (now.status === 'released' || now.status === 'expired') return false;
+    throw invalid(now, 'released');
+  }
+  await giveBack(tx, deps, r, 'release', actor, reason.slice(0, 500));
+  return true;
 }
 
 /** WH-P0-02: shipped — confirmed → fulfilled deducts on_hand and reserved exactly once. */

@@ -10,6 +10,14 @@ export interface WarehouseDB {
   reservations: ReservationsTable;
   reservation_items: ReservationItemsTable;
   capacity_usage: CapacityUsageTable;
+  order_sequences: OrderSequencesTable;
+}
+
+/** 0002: last applied orders.order.status_changed sequence per order (G6). */
+export interface OrderSequencesTable {
+  order_id: string;
+  sequence: number;
+  updated_at: Date;
 }
 
 type Timestamp = ColumnType<Date, Date, Date>;

@@ -1,0 +1,31 @@
+import { defineConsumer } from '../../../platform/eventing/index.js';
+import type { PaymentDeps } from '../app/deps.js';
+import type { PaymentDB } from '../data/tables.js';
+
+/**
+ * `orders.order.status_changed` with `cancelled` → a settlement request for the order (void what is
+ * authorized, refund what is captured). Recorded in the inbox transaction, once per order (a
+ * redelivery or a second `cancelled` changes nothing: G4); `cancelled` is terminal, so no stale
+ * sequence can follow it. The provider calls run outside the transaction (order-settlement job).
+ */
+export const orderCancelledConsumer = (deps: PaymentDeps) =>
+  defineConsumer<'orders.order.status_changed', PaymentDB>({
+    subscription: 'payment.order-cancelled',
+    topic: 'orders.order.status_changed',
+    async handle(tx, event, ctx) {
+      if (event.data.newStatus !== 'cancelled') return;
+      const now = deps.clock.now();
+      await tx
+        .insertInto('order_settlements')
+        .values({
+          order_id: event.data.orderId,
+          reason: event.data.reason?.slice(0, 500) ?? null,
+          last_error: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.column('order_id').doNothing())
+        .execute();
+      ctx.logger.debug({ orderId: event.data.orderId }, 'cancelled order queued for settlement');
+    },
+  });
