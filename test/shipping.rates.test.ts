@@ -64,7 +64,14 @@ describe.each(databaseKinds())('shipping options and rates (%s)', (kind) => {
     const us = await shipping.options(request());
     expect(us.map((o) => o.id)).toEqual(['manual-pickup', 'simcarrier-standard', 'simcarrier-express']);
     const de = await shipping.options(request({ destination: { country: 'DE', postalCode: '10115' } }));
-    expect(de.map((o) => o.id)).toEqual(['simcarrier-standard', 'simcarrier-international']);
+    // EU options are priced in EUR and converted for this USD request: 495 EUR → 538 USD cents.
+    expect(de.map((o) => o.id)).toEqual([
+      'simcarrier-standard',
+      'simcarrier-eu-standard',
+      'simcarrier-eu-express',
+      'simcarrier-international',
+    ]);
+    expect(de[1]?.price).toEqual({ amount: 538n, currency: 'USD' });
     const br = await shipping.options(request({ destination: { country: 'BR', postalCode: '01000' } }));
     expect(br.map((o) => o.id)).toEqual(['simcarrier-standard']);
   });
@@ -135,6 +142,36 @@ describe.each(databaseKinds())('shipping options and rates (%s)', (kind) => {
           'simcarrier-standard',
           request({ currency: 'EUR', subtotal: { amount: 1n, currency: 'EUR' } }),
         ),
+      ).rejects.toMatchObject({ code: 'exchange_rate_stale' });
+    } finally {
+      stale = false;
+    }
+  });
+
+  it('keeps offering options in the cart currency when others cannot be converted', async () => {
+    stale = true;
+    try {
+      const options = await shipping.options(
+        request({
+          destination: { country: 'DE', postalCode: '10115' },
+          currency: 'EUR',
+          subtotal: { amount: 2000n, currency: 'EUR' },
+        }),
+      );
+      expect(options.map((o) => o.id)).toEqual(['simcarrier-eu-standard', 'simcarrier-eu-express']);
+      expect(options[0]?.price).toEqual({ amount: 495n, currency: 'EUR' });
+      // 995 + 150 per started kg × 3 kg
+      expect(options[1]?.price).toEqual({ amount: 1445n, currency: 'EUR' });
+    } finally {
+      stale = false;
+    }
+  });
+
+  it('reports the exchange-rate problem when no option can be priced in the cart currency', async () => {
+    stale = true;
+    try {
+      await expect(
+        shipping.options(request({ currency: 'EUR', subtotal: { amount: 2000n, currency: 'EUR' } })),
       ).rejects.toMatchObject({ code: 'exchange_rate_stale' });
     } finally {
       stale = false;

@@ -17,6 +17,7 @@ export function createShippingModule(deps: ShippingModuleDeps): ServiceModule<Sh
     db: deps.db,
     carriers: new Map(carriers.map((c) => [c.name, c])),
     pricing: deps.pricing,
+    logger: deps.logger,
   };
   const client: ShippingClient = {
     options: (request) => shippingOptions(rates, request),

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { validationFailed } from '../../../platform/errors/app-error.js';
+import { AppError, validationFailed } from '../../../platform/errors/app-error.js';
+import type { Logger } from '../../../platform/logging/logger.js';
 import { CURRENCY_RE, type Money, money } from '../../../platform/money.js';
 import type { RateRequest, ShippingOption } from '../contract/client.js';
 import {
@@ -14,7 +15,11 @@ export interface RatesDeps {
   db: Kysely<ShippingDB>;
   carriers: ReadonlyMap<string, Carrier>;
   pricing: CurrencyConverter;
+  logger: Logger;
 }
+
+/** Pricing's answers when a rate to convert an option's price is missing or too old (PR-P0-02). */
+const UNCONVERTIBLE = new Set(['exchange_rate_missing', 'exchange_rate_stale']);
 
 /** Heavier parcels are split into several shipments by fulfillment; a cart quote stops here. */
 const MAX_WEIGHT_GRAMS = 1_000_000;
@@ -80,12 +85,30 @@ async function price(
 export async function shippingOptions(deps: RatesDeps, request: RateRequest): Promise<ShippingOption[]> {
   validate(request);
   const rows = await repo.forCountry(deps.db, request.destination.country);
-  const priced = await Promise.all(rows.map((row) => price(deps, row, request)));
-  return priced
-    .filter((o): o is ShippingOption => o !== undefined)
-    .sort((a, b) =>
-      a.price.amount === b.price.amount ? a.id.localeCompare(b.id) : a.price.amount < b.price.amount ? -1 : 1,
-    );
+  // An option priced in another currency that cannot be converted right now is not offered (a
+  // store with options in the cart's own currency keeps selling); only when nothing can be
+  // offered does the caller get pricing's reason.
+  const refused: AppError[] = [];
+  const priced = await Promise.all(
+    rows.map(async (row) => {
+      try {
+        return await price(deps, row, request);
+      } catch (err) {
+        if (!(err instanceof AppError) || !UNCONVERTIBLE.has(err.code)) throw err;
+        deps.logger.warn(
+          { option: row.id, currency: request.currency, code: err.code },
+          'shipping option not offered: its price cannot be converted',
+        );
+        refused.push(err);
+        return undefined;
+      }
+    }),
+  );
+  const offered = priced.filter((o): o is ShippingOption => o !== undefined);
+  if (offered.length === 0 && refused[0]) throw refused[0];
+  return offered.sort((a, b) =>
+    a.price.amount === b.price.amount ? a.id.localeCompare(b.id) : a.price.amount < b.price.amount ? -1 : 1,
+  );
 }
 
 /** Re-prices one option (checkout re-quotes the chosen method); undefined when no longer offered. */
