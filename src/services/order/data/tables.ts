@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { IdempotencyTables } from '../../../platform/idempotency/idempotency.js';
 import type { ShippingAddress } from '../../../platform/validation/address.js';
+import type { CartStatus } from '../domain/cart-status.js';
 import type { OrderPaymentStatus, OrderStatus } from '../domain/order-status.js';
 
 /** Kysely types of the order schema (data/migrations). Column names as in SQL. */
@@ -16,8 +17,6 @@ type Timestamp = ColumnType<Date, Date, Date>;
 /** jsonb: read as a value, written as JSON text. */
 type Json<T> = ColumnType<T, string, string>;
 
-export type CartStatus = 'active' | 'checked_out' | 'abandoned';
-
 export interface CartsTable {
   id: string;
   token_hash: string | null;
@@ -27,6 +26,8 @@ export interface CartsTable {
   version: Generated<number>;
   shipping_address: Json<ShippingAddress | null> | null;
   shipping_option_id: string | null;
+  /** The cart a `merged` guest cart went into (NULL otherwise). */
+  merged_into: Generated<string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

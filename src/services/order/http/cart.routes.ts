@@ -15,6 +15,7 @@ import {
   shippingOptions,
   updateItem,
 } from '../app/cart.service.js';
+import { mergeGuestCart } from '../app/cart-merge.js';
 import type { CartView } from '../app/cart-view.js';
 import type { OrderDeps } from '../app/deps.js';
 import type { Requester } from '../domain/cart-token.js';
@@ -278,6 +279,32 @@ export function registerCartRoutes(app: HttpApp, deps: OrderDeps): void {
         requesterOf(request),
         request.body.optionId,
         ifMatchVersion(request),
+      );
+      return sendCart(reply, view);
+    },
+  );
+
+  app.post(
+    '/carts/:id/merge',
+    {
+      config: { access: access.customer() },
+      schema: {
+        tags,
+        summary: 'Merge a guest cart into the signed-in customer’s cart',
+        description:
+          'Called by the storefront right after a customer signs in, with the guest cart’s X-Cart-Token. If the customer has an active cart in the same currency, the guest lines move into it (same sku: quantities added; a line over 999 is 422 quantity_limit_exceeded, more than 100 lines 422 cart_full, and nothing changes), the customer’s address and shipping method are kept unless it has none, and the guest cart becomes `merged`. Otherwise the guest cart is bound to the customer. Either way the guest token stops working. A missing or wrong token, or another customer’s cart, is 404; a cart no longer active is 409 cart_not_active. Repeating the call as the same customer answers with the customer’s cart again.',
+        params: cartParams,
+        headers: cartHeaders,
+        response: { 200: cartSchema },
+      },
+    },
+    async (request, reply) => {
+      const view = await mergeGuestCart(
+        requestCtx(request),
+        deps,
+        request.params.id,
+        request.principal!.id,
+        requesterOf(request).cartToken,
       );
       return sendCart(reply, view);
     },

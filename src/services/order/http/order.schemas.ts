@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { currencySchema, moneySchema } from '../../../platform/money.js';
 import { ADDRESS_LIMITS } from '../../../platform/validation/address.js';
+import { CART_STATUSES } from '../domain/cart-status.js';
 import { ORDER_STATUSES, PAYMENT_STATUSES } from '../domain/order-status.js';
 
 export const cartParams = z.object({ id: z.uuid() });
@@ -61,7 +62,7 @@ const totalsSchema = z.object({
 
 export const cartSchema = z.object({
   id: z.uuid(),
-  status: z.enum(['active', 'checked_out', 'abandoned']),
+  status: z.enum(CART_STATUSES),
   currency: z.string(),
   version: z.number().int(),
   items: z.array(
