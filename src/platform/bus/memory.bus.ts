@@ -17,6 +17,8 @@ interface MemorySubscription {
   handler: DeliveryHandler;
   options: SubscribeOptions;
   entries: Entry[];
+  /** Ids settled recently (insertion-ordered, bounded): a late republish of one is not redelivered. */
+  settledIds: Set<string>;
   active: number;
   timer: NodeJS.Timeout | undefined;
   closed: boolean;
@@ -37,6 +39,9 @@ export interface MemoryBus extends EventBus {
   /** Fault port for tests: an unavailable broker refuses every publish. */
   setAvailable(available: boolean): void;
 }
+
+/** How many settled event ids each subscription remembers to ignore late republishes. */
+const SETTLED_MEMORY = 10_000;
 
 /** The embedded in-process bus: at-least-once, per-key FIFO within a subscription, delayed redelivery. */
 export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
@@ -88,10 +93,15 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
 
   function remove(sub: MemorySubscription, entry: Entry): void {
     sub.entries.splice(sub.entries.indexOf(entry), 1);
+    sub.settledIds.add(entry.id);
+    if (sub.settledIds.size > SETTLED_MEMORY) sub.settledIds.delete(sub.settledIds.values().next().value!);
     for (const settle of entry.settled) settle();
   }
 
   function offer(sub: MemorySubscription, envelope: EventEnvelope): Promise<Error | undefined> {
+    // The relay re-offers an event whose settling outlasted its wait (long retries before a dead
+    // letter); once settled here, delivering it again would only repeat the dead letter.
+    if (sub.settledIds.has(envelope.id)) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const timer = setTimeout(
         () => resolve(new Error(`event ${envelope.id} not yet settled by subscription ${sub.name}`)),
@@ -138,6 +148,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
         handler,
         options: subscribeOptions,
         entries: [],
+        settledIds: new Set(),
         active: 0,
         timer: undefined,
         closed: false,

@@ -13,16 +13,29 @@ export interface PublishOptions {
 }
 
 /**
- * Wakes the relays of this process. A relay cannot see a row before its transaction commits, so a
- * signal from inside the transaction starts a short fast-poll burst; `transaction()` below signals
- * after the commit itself (U-W3: wake on commit instead of a constant poll loop).
+ * Wakes the relay of one service in this process. A relay cannot see a row before its transaction
+ * commits, so a signal from inside the transaction starts a short fast-poll burst; `transaction()`
+ * below signals again after the commit (U-W3: wake on commit instead of a constant poll loop).
+ * Only the publishing service's relay is woken, and only by transactions that wrote an outbox row:
+ * waking every relay on every commit cost ~400 empty claim queries per purchase.
  */
 export const outboxSignal = {
-  listeners: new Set<() => void>(),
-  notify(): void {
-    for (const listener of outboxSignal.listeners) listener();
+  listeners: new Map<string, Set<() => void>>(),
+  listen(service: string, listener: () => void): void {
+    const set = outboxSignal.listeners.get(service) ?? new Set();
+    set.add(listener);
+    outboxSignal.listeners.set(service, set);
+  },
+  unlisten(service: string, listener: () => void): void {
+    outboxSignal.listeners.get(service)?.delete(listener);
+  },
+  notify(service: string): void {
+    for (const listener of outboxSignal.listeners.get(service) ?? []) listener();
   },
 };
+
+/** Services each open transaction has published for, so `transaction()` wakes exactly those. */
+const publishedIn = new WeakMap<object, Set<string>>();
 
 const contractViolation = (detail: string, fields?: { path: string; message: string }[]): AppError =>
   new AppError('internal', 'event_contract_violation', detail, fields ? { fields } : {});
@@ -92,7 +105,10 @@ export async function publish<T extends Topic>(
       created_at: now,
     })
     .execute();
-  outboxSignal.notify();
+  const sources = publishedIn.get(tx) ?? new Set<string>();
+  sources.add(envelope.source);
+  publishedIn.set(tx, sources);
+  outboxSignal.notify(envelope.source);
   return envelope;
 }
 
@@ -111,13 +127,16 @@ export async function transaction<DB, R>(
   db: Kysely<DB>,
   fn: (tx: OutboxTransaction<DB>) => Promise<R>,
 ): Promise<R> {
-  const result = await db.transaction().execute((trx) => {
+  let published: Set<string> | undefined;
+  const result = await db.transaction().execute(async (trx) => {
     const tx = Object.assign(trx, {
       publish: <T extends Topic>(topic: T, key: string, payload: EventPayload<T>, options?: PublishOptions) =>
         publish(trx, topic, key, payload, options),
     });
-    return fn(tx);
+    const value = await fn(tx);
+    published = publishedIn.get(trx);
+    return value;
   });
-  outboxSignal.notify();
+  for (const service of published ?? []) outboxSignal.notify(service);
   return result;
 }

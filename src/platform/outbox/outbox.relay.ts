@@ -48,13 +48,13 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.running = true;
-    outboxSignal.listeners.add(this.onSignal);
+    outboxSignal.listen(this.deps.service, this.onSignal);
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    outboxSignal.listeners.delete(this.onSignal);
+    outboxSignal.unlisten(this.deps.service, this.onSignal);
     this.wakeup.abort();
     await this.loop;
   }
