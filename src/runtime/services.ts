@@ -5,6 +5,8 @@ import type { CatalogClient } from '../services/catalog/contract/client.js';
 import { createCatalogModule } from '../services/catalog/module.js';
 import type { CustomerClient } from '../services/customer/contract/client.js';
 import { createCustomerModule } from '../services/customer/module.js';
+import type { FulfillmentClient } from '../services/fulfillment/contract/client.js';
+import { createFulfillmentModule } from '../services/fulfillment/module.js';
 import type { NotificationClient } from '../services/notification/contract/client.js';
 import { createNotificationModule } from '../services/notification/module.js';
 import type { OrderClient } from '../services/order/contract/client.js';
@@ -32,6 +34,7 @@ export interface Clients {
   shipping: ShippingClient;
   payment: PaymentClient;
   order: OrderClient;
+  fulfillment: FulfillmentClient;
 }
 
 export type ServiceName = keyof Clients;
@@ -133,6 +136,8 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
         payment: clients.payment!,
       }),
   },
+  // Reacts to the order's status events; calls no other service.
+  fulfillment: { needs: [], create: (deps) => createFulfillmentModule(deps) },
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];

@@ -179,6 +179,11 @@ export const settingsSchema = z.object({
   ORDER_RESERVATION_CLEANUP_CRON: z.string().min(1).default('7-59/15 * * * *'),
   ORDER_CART_CLEANUP_CRON: z.string().min(1).default('23 * * * *'),
   PAYMENT_SETTLEMENT_CRON: z.string().min(1).default('* * * * *'),
+  // Fulfillment (issue 5, docs/order-lifecycle.md "Fulfillment"): ship-by SLA and its detector job.
+  FULFILLMENT_SLA_HOURS: int(1, 30 * 24).default(48),
+  FULFILLMENT_SLA_BREACH_CRON: z.string().min(1).default('*/30 * * * *'),
+  FULFILLMENT_JOB_BATCH_SIZE: int(1, 100_000).default(50),
+  FULFILLMENT_JOB_MAX_PAGES: int(1, 10_000).default(20),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

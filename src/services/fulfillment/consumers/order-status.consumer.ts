@@ -1,0 +1,60 @@
+import { sql, type Transaction } from 'kysely';
+import { defineConsumer } from '../../../platform/eventing/index.js';
+import type { FulfillmentDeps } from '../app/deps.js';
+import { cancelOrderFulfillments, createFulfillments, type OrderLine } from '../app/fulfillment-creation.js';
+import type { FulfillmentDB } from '../data/tables.js';
+
+/**
+ * Claims `sequence` for the order: true when it is newer than every sequence applied so far (and
+ * records it), false for a stale or repeated one (G6). One statement, so concurrent deliveries of
+ * different sequences serialize on the row.
+ */
+async function claimSequence(tx: Transaction<FulfillmentDB>, orderId: string, sequence: number, now: Date) {
+  const row = await tx
+    .insertInto('order_sequences')
+    .values({ order_id: orderId, sequence, updated_at: now })
+    .onConflict((oc) =>
+      oc
+        .column('order_id')
+        .doUpdateSet({ sequence, updated_at: now })
+        .where(sql.ref('order_sequences.sequence'), '<', sequence),
+    )
+    .returning('order_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * `orders.order.status_changed` (02-events.md): `confirmed` → one fulfillment per warehouse of the
+ * order's items (FUL-P0-01, idempotent); `cancelled` → every fulfillment not yet shipped is
+ * cancelled. All in the inbox transaction (G4); an event not newer than the last applied for the
+ * order changes nothing (G6), so a late `confirmed` after `cancelled` creates nothing.
+ */
+export const orderStatusConsumer = (deps: FulfillmentDeps) =>
+  defineConsumer<'orders.order.status_changed', FulfillmentDB>({
+    subscription: 'fulfillment.order-confirmed',
+    topic: 'orders.order.status_changed',
+    async handle(tx, event, ctx) {
+      const { orderId, newStatus, sequence, items } = event.data;
+      if (newStatus !== 'confirmed' && newStatus !== 'cancelled') return;
+      if (!(await claimSequence(tx, orderId, sequence, deps.clock.now()))) {
+        ctx.logger.debug({ orderId, sequence }, 'stale order status ignored');
+        return;
+      }
+      if (newStatus === 'cancelled') {
+        const cancelled = await cancelOrderFulfillments(tx, deps, orderId);
+        if (cancelled > 0) ctx.logger.info({ orderId, cancelled }, 'fulfillments cancelled with the order');
+        return;
+      }
+      const lines: OrderLine[] = [];
+      for (const i of items) {
+        // Every line of a placed order was allocated by the warehouse at checkout; a line without
+        // one is a publisher bug: fail loudly (retried, then dead-lettered: G5), never guess.
+        if (!i.warehouseId)
+          throw new Error(`order ${orderId} confirmed with sku ${i.sku} without a warehouseId`);
+        lines.push({ sku: i.sku, quantity: i.quantity, warehouseId: i.warehouseId });
+      }
+      const created = await createFulfillments(tx, deps, orderId, lines);
+      if (created > 0) ctx.logger.info({ orderId, created }, 'fulfillments created');
+    },
+  });
