@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { ManualClock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config/config.js';
 import { createDatabase, type Database } from '../src/platform/db/database.js';
@@ -340,4 +341,99 @@ export async function startOrderRig(kind: TestDatabase, env: Record<string, stri
       await pg?.drop();
     },
   };
+}
+
+/**
+ * What both checkout test files share inside their `describe`: a rig with a seeded catalog (MUG,
+ * SPLIT across two warehouses, RARE without stock, 10 % US tax), HTTP helpers, and the check that a
+ * failed checkout left no reservation, live payment or order behind. Registers its own hooks.
+ */
+export function checkoutTestKit(
+  kind: TestDatabase,
+  env: Record<string, string>,
+  onRig: (rig: OrderRig) => void,
+) {
+  const API = '/api/v1';
+  let rig!: OrderRig;
+  // biome-ignore lint/suspicious/noExplicitAny: test reads of the order schema and platform tables
+  let db!: Kysely<any>;
+  const post = (url: string, payload: unknown, headers: Record<string, string>) =>
+    rig.app.inject({ method: 'POST', url: `${API}${url}`, payload: payload as object, headers });
+
+  async function cart(items: [string, number][], opts: { method?: string; address?: boolean } = {}) {
+    const created = await post('/carts', { currency: 'USD' }, {});
+    const { id, cartToken: token } = created.json<{ id: string; cartToken: string }>();
+    const h = { 'x-cart-token': token };
+    for (const [sku, quantity] of items) {
+      const r = await post(`/carts/${id}/items`, { sku, quantity }, h);
+      expect(r.statusCode, r.body).toBe(200);
+    }
+    if (opts.address !== false) {
+      await rig.app.inject({
+        method: 'PUT',
+        url: `${API}/carts/${id}/shipping-address`,
+        payload: ADDRESS,
+        headers: h,
+      });
+      if (opts.method !== '')
+        await rig.app.inject({
+          method: 'PUT',
+          url: `${API}/carts/${id}/shipping-method`,
+          payload: { optionId: opts.method ?? 'std' },
+          headers: h,
+        });
+    }
+    return { id, token };
+  }
+
+  const checkout = (
+    c: { id: string; token: string },
+    key: string | undefined,
+    payment: object = { method: 'card', token: 'tok_visa' },
+  ) =>
+    post(
+      '/checkout',
+      { cartId: c.id, payment },
+      { 'x-cart-token': c.token, ...(key ? { 'idempotency-key': key } : {}) },
+    );
+
+  const count = async (table: string, where: Record<string, unknown> = {}) => {
+    let q = db.selectFrom(table).select((eb) => eb.fn.countAll<bigint>().as('n'));
+    for (const [k, v] of Object.entries(where)) q = q.where(k, '=', v);
+    return Number((await q.executeTakeFirstOrThrow()).n);
+  };
+
+  beforeAll(async () => {
+    rig = await startOrderRig(kind, env);
+    db = rig.db;
+    onRig(rig);
+    rig.catalog.add('MUG', { weightGrams: 300 });
+    rig.pricing.set('MUG', 1250n);
+    rig.warehouse.put('0190a000-0000-7000-8000-00000000000a', 'MUG', 1_000_000);
+    rig.catalog.add('SPLIT');
+    rig.pricing.set('SPLIT', 700n);
+    rig.warehouse.put('0190a000-0000-7000-8000-00000000000a', 'SPLIT', 2);
+    rig.warehouse.put('0190a000-0000-7000-8000-00000000000b', 'SPLIT', 3);
+    rig.catalog.add('RARE');
+    rig.pricing.set('RARE', 5000n);
+    rig.pricing.taxBps.set('US', 1000);
+  });
+  afterAll(() => rig?.close());
+  const nothingLeftFor = async (cartId: string) => {
+    const ids = (await db.selectFrom('checkouts').select('id').where('cart_id', '=', cartId).execute()).map(
+      (r: { id: string }) => r.id,
+    );
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) {
+      expect(rig.warehouse.active().filter((r) => r.reference === `checkout:${id}:reserve`)).toEqual([]);
+      expect(
+        (await rig.payment.paymentsForOrder(id)).filter(
+          (p) => p.status === 'authorized' || p.status === 'pending',
+        ),
+      ).toEqual([]);
+    }
+    expect(await count('orders', { cart_id: cartId })).toBe(0);
+  };
+
+  return { post, cart, checkout, count, nothingLeftFor };
 }

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../src/platform/ids.js';
 import { createLogger } from '../src/platform/logging/logger.js';
-import { ADDRESS, type OrderRig, startOrderRig } from './checkout.fakes.js';
+import { checkoutTestKit, type OrderRig } from './checkout.fakes.js';
 import { TEST_DATABASES } from './databases.js';
 
 /**
@@ -10,90 +10,20 @@ import { TEST_DATABASES } from './databases.js';
  * the cart changing underneath, the recovery job and a retry taking over a stuck Idempotency-Key.
  * In-memory doubles of the other services; real HTTP, database and idempotency store.
  */
-const API = '/api/v1';
 const LEASE_SECONDS = 60;
 
 describe.each(TEST_DATABASES)('checkout crash recovery and races on %s', (kind) => {
   let rig: OrderRig;
   // biome-ignore lint/suspicious/noExplicitAny: test reads of the order schema and platform tables
   let db: Kysely<any>;
-  const post = (url: string, payload: unknown, headers: Record<string, string>) =>
-    rig.app.inject({ method: 'POST', url: `${API}${url}`, payload: payload as object, headers });
-
-  async function cart(items: [string, number][], opts: { method?: string; address?: boolean } = {}) {
-    const created = await post('/carts', { currency: 'USD' }, {});
-    const { id, cartToken: token } = created.json<{ id: string; cartToken: string }>();
-    const h = { 'x-cart-token': token };
-    for (const [sku, quantity] of items) {
-      const r = await post(`/carts/${id}/items`, { sku, quantity }, h);
-      expect(r.statusCode, r.body).toBe(200);
-    }
-    if (opts.address !== false) {
-      await rig.app.inject({
-        method: 'PUT',
-        url: `${API}/carts/${id}/shipping-address`,
-        payload: ADDRESS,
-        headers: h,
-      });
-      if (opts.method !== '')
-        await rig.app.inject({
-          method: 'PUT',
-          url: `${API}/carts/${id}/shipping-method`,
-          payload: { optionId: opts.method ?? 'std' },
-          headers: h,
-        });
-    }
-    return { id, token };
-  }
-
-  const checkout = (
-    c: { id: string; token: string },
-    key: string | undefined,
-    payment: object = { method: 'card', token: 'tok_visa' },
-  ) =>
-    post(
-      '/checkout',
-      { cartId: c.id, payment },
-      { 'x-cart-token': c.token, ...(key ? { 'idempotency-key': key } : {}) },
-    );
-
-  const count = async (table: string, where: Record<string, unknown> = {}) => {
-    let q = db.selectFrom(table).select((eb) => eb.fn.countAll<bigint>().as('n'));
-    for (const [k, v] of Object.entries(where)) q = q.where(k, '=', v);
-    return Number((await q.executeTakeFirstOrThrow()).n);
-  };
-
-  beforeAll(async () => {
-    rig = await startOrderRig(kind, { IDEMPOTENCY_LEASE_SECONDS: String(LEASE_SECONDS) });
-    db = rig.db;
-    rig.catalog.add('MUG', { weightGrams: 300 });
-    rig.pricing.set('MUG', 1250n);
-    rig.warehouse.put('0190a000-0000-7000-8000-00000000000a', 'MUG', 1_000_000);
-    rig.catalog.add('SPLIT');
-    rig.pricing.set('SPLIT', 700n);
-    rig.warehouse.put('0190a000-0000-7000-8000-00000000000a', 'SPLIT', 2);
-    rig.warehouse.put('0190a000-0000-7000-8000-00000000000b', 'SPLIT', 3);
-    rig.catalog.add('RARE');
-    rig.pricing.set('RARE', 5000n);
-    rig.pricing.taxBps.set('US', 1000);
-  });
-  afterAll(() => rig?.close());
-  const nothingLeftFor = async (cartId: string) => {
-    const ids = (await db.selectFrom('checkouts').select('id').where('cart_id', '=', cartId).execute()).map(
-      (r: { id: string }) => r.id,
-    );
-    expect(ids.length).toBeGreaterThan(0);
-    for (const id of ids) {
-      expect(rig.warehouse.active().filter((r) => r.reference === `checkout:${id}:reserve`)).toEqual([]);
-      expect(
-        (await rig.payment.paymentsForOrder(id)).filter(
-          (p) => p.status === 'authorized' || p.status === 'pending',
-        ),
-      ).toEqual([]);
-    }
-    expect(await count('orders', { cart_id: cartId })).toBe(0);
-  };
-
+  const { post, cart, checkout, count, nothingLeftFor } = checkoutTestKit(
+    kind,
+    { IDEMPOTENCY_LEASE_SECONDS: String(LEASE_SECONDS) },
+    (r) => {
+      rig = r;
+      db = r.db;
+    },
+  );
   it('loses a cart changed during checkout with 409 cart_changed and compensates', async () => {
     const c = await cart([['MUG', 1]]);
     let open!: () => void;

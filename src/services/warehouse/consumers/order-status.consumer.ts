@@ -1,28 +1,8 @@
-import { sql, type Transaction } from 'kysely';
 import { defineConsumer } from '../../../platform/eventing/index.js';
+import { claimOrderSequence } from '../../../platform/inbox/sequence-guard.js';
 import type { WarehouseDeps } from '../app/deps.js';
 import { confirmReservationIn, releaseReservationIn } from '../app/reservation-lifecycle.js';
 import type { WarehouseDB } from '../data/tables.js';
-
-/**
- * Claims `sequence` for the order: true when it is newer than every sequence applied so far (and
- * records it), false for a stale or repeated one (G6). One statement, so two concurrent deliveries
- * of different sequences serialize on the row.
- */
-async function claimSequence(tx: Transaction<WarehouseDB>, orderId: string, sequence: number, now: Date) {
-  const row = await tx
-    .insertInto('order_sequences')
-    .values({ order_id: orderId, sequence, updated_at: now })
-    .onConflict((oc) =>
-      oc
-        .column('order_id')
-        .doUpdateSet({ sequence, updated_at: now })
-        .where(sql.ref('order_sequences.sequence'), '<', sequence),
-    )
-    .returning('order_id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
 
 /**
  * `orders.order.status_changed` (02-events.md): `confirmed` → the reservation is confirmed (payment
@@ -38,7 +18,7 @@ export const orderStatusConsumer = (deps: WarehouseDeps) =>
     topic: 'orders.order.status_changed',
     async handle(tx, event, ctx) {
       const { orderId, newStatus, sequence, reservationId } = event.data;
-      if (!(await claimSequence(tx, orderId, sequence, deps.clock.now()))) {
+      if (!(await claimOrderSequence(tx, orderId, sequence, deps.clock.now()))) {
         ctx.logger.debug({ orderId, sequence }, 'stale order status ignored');
         return;
       }
