@@ -1,16 +1,13 @@
 import type { Ctx } from '../../../platform/context.js';
 import { notFound } from '../../../platform/errors/app-error.js';
+import { encodeCursor, MAX_PAGE_SIZE } from '../../../platform/http/pagination.js';
 import { isUuid } from '../../../platform/ids.js';
 import { catalogRepository as repo } from '../data/catalog.repository.js';
 import { isCategorySlug } from '../domain/category.js';
-import { encodeCursor } from '../domain/cursor.js';
 import { normalizeSku } from '../domain/product.js';
 import { toPrefixTsQuery } from '../domain/search.js';
 import type { CatalogDeps } from './deps.js';
 import { type ProductView, toProductViews } from './product-view.js';
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 
 export interface ProductQuery {
   q?: string | undefined;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { cursorQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../platform/http/pagination.js';
 import { isUuid } from '../../../platform/ids.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../app/list-products.js';
-import { decodeCursor } from '../domain/cursor.js';
 import {
   ATTRIBUTE_KEY_MAX,
   ATTRIBUTES_MAX_KEYS,
@@ -66,22 +65,7 @@ const currency = z
 export const productListQuery = z.object({
   q: z.string().max(200).optional().describe('Search: every word as a prefix (AND), or an exact sku'),
   category: z.string().max(200).optional().describe('Category slug; an unknown slug gives an empty list'),
-  cursor: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      const id = decodeCursor(value);
-      if (id === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'is not a valid cursor; pass nextCursor from the previous page',
-        });
-        return z.NEVER;
-      }
-      return id;
-    })
-    .describe('Opaque cursor from nextCursor'),
+  cursor: cursorQuery().describe('Opaque cursor from nextCursor'),
   limit: z.coerce
     .number()
     .int()

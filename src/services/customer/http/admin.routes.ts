@@ -1,12 +1,12 @@
 import { requestCtx } from '../../../platform/context.js';
 import { notFound } from '../../../platform/errors/app-error.js';
+import { encodeCursor } from '../../../platform/http/pagination.js';
 import type { HttpApp } from '../../../platform/http/types.js';
 import { isUuid } from '../../../platform/ids.js';
 import { access } from '../../../platform/security/access.js';
 import { getCustomer, listCustomers, setRoles, setStatus } from '../app/admin.js';
 import type { CustomerDeps } from '../app/deps.js';
 import { customerRepository } from '../data/customer.repository.js';
-import { encodeCursor } from '../domain/cursor.js';
 import {
   adminCustomerSchema,
   adminListQuery,

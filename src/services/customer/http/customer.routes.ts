@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requestCtx } from '../../../platform/context.js';
 import { AppError, validationFailed } from '../../../platform/errors/app-error.js';
+import { encodeCursor } from '../../../platform/http/pagination.js';
 import type { HttpApp } from '../../../platform/http/types.js';
 import { access } from '../../../platform/security/access.js';
 import { addAddress, deleteAddress, listAddresses, updateAddress } from '../app/addresses.js';
@@ -10,7 +11,6 @@ import { confirmPasswordReset, requestPasswordReset } from '../app/password-rese
 import { getPreferences, preferenceHistory, putPreferences } from '../app/preferences.js';
 import { getProfile, requestErasure, updateProfile } from '../app/profile.js';
 import { register, resendVerification, verifyEmail } from '../app/registration.js';
-import { encodeCursor } from '../domain/cursor.js';
 import {
   acceptedSchema,
   addressBody,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodeCursor } from '../domain/cursor.js';
+import { cursorQuery, pageLimitQuery, UUID_KEY } from '../../../platform/http/pagination.js';
 import { CUSTOMER_STATUSES } from '../domain/customer.js';
 import { consentsSchema, preferencesSchema } from '../domain/preferences.js';
 
@@ -119,31 +119,13 @@ export const preferenceHistorySchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-const limit = z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE);
-const cursorOf = (pattern: RegExp) =>
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      const key = decodeCursor(value, pattern);
-      if (key === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'is not a valid cursor; pass nextCursor from the previous page',
-        });
-        return z.NEVER;
-      }
-      return key;
-    })
-    .describe('Opaque cursor from nextCursor');
+const limit = pageLimitQuery;
+const cursorOf = cursorQuery;
 
 export const historyQuery = z.object({ limit, cursor: cursorOf(/^[1-9]\d{0,9}$/) });
 export const adminListQuery = z.object({
   limit,
-  cursor: cursorOf(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+  cursor: cursorOf(UUID_KEY),
   status: statusEnum.optional(),
   email: text(320).optional().describe('Exact email (case-insensitive)'),
 });

@@ -1,9 +1,9 @@
 import { actorId, type Ctx } from '../../../platform/context.js';
 import { AppError, notFound, validationFailed } from '../../../platform/errors/app-error.js';
 import { publish, transaction } from '../../../platform/eventing/index.js';
+import { decodeCursor, encodeCursor } from '../../../platform/http/pagination.js';
 import { isUuid, newId } from '../../../platform/ids.js';
 import { type FulfillmentRow, fulfillmentRepository as repo } from '../data/fulfillment.repository.js';
-import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import type { FulfillmentStatus } from '../domain/fulfillment-status.js';
 import type { FulfillmentDeps } from './deps.js';
 import { cancelLocked, settlePicklist } from './fulfillment-creation.js';

@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { pageLimitQuery } from '../../../platform/http/pagination.js';
 import { FULFILLMENT_STATUSES } from '../domain/fulfillment-status.js';
 
 /** Request and response schemas of the fulfillment routes (03-api.md, fixed contract). */
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 /** A picklist is a batch a picker works in one round; larger sets are split by the caller. */
 export const MAX_PICKLIST_SIZE = 100;
 /** 1 000 kg: beyond any parcel a carrier takes; guards against unit mistakes (kg vs g). */
@@ -42,7 +41,7 @@ export const fulfillmentListQuery = z.object({
   status: z.enum(FULFILLMENT_STATUSES).optional(),
   warehouseId: z.guid().optional(),
   cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  limit: pageLimitQuery,
 });
 
 export const fulfillmentParams = z.object({ id: z.guid() });

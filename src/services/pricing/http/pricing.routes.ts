@@ -1,5 +1,6 @@
 import { requestCtx } from '../../../platform/context.js';
 import { validationFailed } from '../../../platform/errors/app-error.js';
+import { encodeCursor } from '../../../platform/http/pagination.js';
 import type { HttpApp } from '../../../platform/http/types.js';
 import { access } from '../../../platform/security/access.js';
 import type { PricingDeps } from '../app/deps.js';
@@ -8,7 +9,6 @@ import { bulkSetPrices, MAX_BULK_ROWS, setPrice } from '../app/set-prices.js';
 import { priceRepository } from '../data/price.repository.js';
 import { rateRepository, type StoredRate, type TaxRate } from '../data/rate.repository.js';
 import { parsePriceCsv } from '../domain/csv.js';
-import { encodeCursor } from '../domain/cursor.js';
 import { isStale } from '../domain/exchange.js';
 import { normalizeSku, type StoredPrice } from '../domain/price-change.js';
 import {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { cursorQuery, pageLimitQuery, UUID_KEY } from '../../../platform/http/pagination.js';
 import { TAX_BPS_MAX } from '../app/rates.js';
 import { MAX_BULK_ROWS, REASON_MAX } from '../app/set-prices.js';
-import { COUNTRY_KEY, decodeCursor, PAIR_KEY, UUID_KEY } from '../domain/cursor.js';
 import { PRICE_SOURCES } from '../domain/price-change.js';
 
 /**
@@ -9,37 +9,14 @@ import { PRICE_SOURCES } from '../domain/price-change.js';
  * check shape at the edge; the price rules (amount range, currency, dates, overrides) live in
  * domain/price-change.ts so a bulk row gets the same message as a single PUT.
  */
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
+/** Keys of the rate lists' cursors: a currency pair and a country code. */
+const PAIR_KEY = /^[A-Z]{3}\/[A-Z]{3}$/;
+const COUNTRY_KEY = /^[A-Z]{2}$/;
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter upper-case ISO 4217 code');
 const instant = z.string().describe('ISO 8601 date-time with offset, e.g. 2025-03-01T00:00:00Z');
 
-const limit = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(MAX_PAGE_SIZE)
-  .default(DEFAULT_PAGE_SIZE)
-  .describe(`Page size, 1-${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`);
-
-const cursor = (shape: RegExp) =>
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      const key = decodeCursor(value, shape);
-      if (key === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'is not a valid cursor; pass nextCursor from the previous page',
-        });
-        return z.NEVER;
-      }
-      return key;
-    })
-    .describe('Opaque cursor from nextCursor');
+const limit = pageLimitQuery;
+const cursor = cursorQuery;
 
 const nextCursor = z
   .string()

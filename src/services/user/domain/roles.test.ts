@@ -32,8 +32,10 @@ describe('list cursor', () => {
     for (const forged of [
       '',
       'abc',
-      Buffer.from('v1:not-a-uuid').toString('base64url'),
-      Buffer.from(id).toString('base64url'),
+      Buffer.from('not-a-uuid').toString('base64url'),
+      Buffer.from(`v1:${id}`).toString('base64url'),
+      `${encodeCursor(id)}=`,
+      "' or 1=1 --",
     ])
       expect(() => decodeCursor(forged)).toThrow(expect.objectContaining({ code: 'validation_failed' }));
   });

@@ -1,11 +1,11 @@
 import type { Transaction } from 'kysely';
 import { actorId, type Ctx } from '../../../platform/context.js';
 import { AppError, conflict, notFound } from '../../../platform/errors/app-error.js';
+import { encodeCursor } from '../../../platform/http/pagination.js';
 import { newId } from '../../../platform/ids.js';
 import { stockRepository as stock } from '../data/stock.repository.js';
 import type { WarehouseDB } from '../data/tables.js';
 import { warehouseRepository as repo, type Warehouse } from '../data/warehouse.repository.js';
-import { encodeCursor } from '../domain/cursor.js';
 import {
   type NewWarehouse,
   validateNewWarehouse,
@@ -14,9 +14,6 @@ import {
   type WarehouseStatus,
 } from '../domain/warehouse.js';
 import type { WarehouseDeps } from './deps.js';
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 
 export async function createWarehouse(
   ctx: Ctx,

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../app/warehouses.js';
-import { decodeCursor } from '../domain/cursor.js';
+import { cursorQuery, pageLimitQuery } from '../../../platform/http/pagination.js';
 import { MAX_STOCK_UNITS } from '../domain/stock.js';
 import { MAX_CAPACITY_PER_DAY, WAREHOUSE_STATUSES } from '../domain/warehouse.js';
 
@@ -63,22 +62,8 @@ export const warehouseParams = z.object({ id: z.guid() });
 
 export const warehouseListQuery = z.object({
   status: z.enum(WAREHOUSE_STATUSES).optional(),
-  cursor: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      const id = decodeCursor(value);
-      if (id === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'is not a valid cursor; pass nextCursor from the previous page',
-        });
-        return z.NEVER;
-      }
-      return id;
-    }),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  cursor: cursorQuery(),
+  limit: pageLimitQuery,
 });
 
 const units = z.number().int().min(0).max(MAX_STOCK_UNITS);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../../platform/ids.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { newId } from '../ids.js';
+import { decodeCursor, encodeCursor } from './pagination.js';
 
 describe('list cursor', () => {
   it('round-trips an id and is URL-safe', () => {
@@ -31,5 +31,14 @@ describe('list cursor', () => {
       'x'.repeat(500),
     ];
     for (const cursor of bad) expect(decodeCursor(cursor), cursor).toBeUndefined();
+  });
+});
+
+describe('cursor keys of other shapes', () => {
+  it('round-trips keys of the given shape and refuses other shapes', () => {
+    const pair = /^[A-Z]{3}\/[A-Z]{3}$/;
+    expect(decodeCursor(encodeCursor('USD/EUR'), pair)).toBe('USD/EUR');
+    expect(decodeCursor(encodeCursor('usd/eur'), pair)).toBeUndefined();
+    expect(decodeCursor(encodeCursor(newId()), pair)).toBeUndefined();
   });
 });
