@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { type FieldError, validationFailed } from '../errors/app-error.js';
+import { AppError, type FieldError, isAppError, validationFailed } from '../errors/app-error.js';
 import { type Problem, problem, toProblem } from '../errors/problem.js';
 import type { Metrics } from '../observability/metrics.js';
 
@@ -53,4 +53,27 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
       instance: request.url,
       requestId: request.id,
     });
+}
+
+/** Field paths that already name a part of the request. */
+const REQUEST_PART = /^(body|params|querystring|headers)(\.|$)/;
+
+/**
+ * Domain rules name fields relative to their input (`sku`); on the wire every field error is
+ * relative to the request (`body.sku`), like the schema validator's, so clients see one scheme.
+ * Runs `run` and rewrites the field paths of a validation error it throws.
+ */
+export async function withBodyFieldPaths<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (isAppError(err) && err.kind === 'validation' && err.fields) {
+      const fields = err.fields.map((f) => ({
+        path: !f.path ? 'body' : REQUEST_PART.test(f.path) ? f.path : `body.${f.path}`,
+        message: f.message,
+      }));
+      throw new AppError(err.kind, err.code, err.message, { fields, cause: err });
+    }
+    throw err;
+  }
 }

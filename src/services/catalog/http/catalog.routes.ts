@@ -1,5 +1,6 @@
 import { requestCtx } from '../../../platform/context.js';
-import { AppError, isAppError, validationFailed } from '../../../platform/errors/app-error.js';
+import { validationFailed } from '../../../platform/errors/app-error.js';
+import { withBodyFieldPaths } from '../../../platform/http/errors.js';
 import type { HttpApp } from '../../../platform/http/types.js';
 import { access } from '../../../platform/security/access.js';
 import { createCategory } from '../app/create-category.js';
@@ -24,25 +25,6 @@ import {
 
 const tags = ['catalog'];
 const WRITE = 'catalog:write';
-
-/**
- * Domain rules name fields relative to their input (`sku`); on the wire every field error is
- * relative to the request (`body.sku`), like the schema validator's, so clients see one scheme.
- */
-async function inBody<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (isAppError(err) && err.kind === 'validation' && err.fields) {
-      const fields = err.fields.map((f) => ({
-        path: f.path ? `body.${f.path}` : 'body',
-        message: f.message,
-      }));
-      throw new AppError(err.kind, err.code, err.message, { fields, cause: err });
-    }
-    throw err;
-  }
-}
 
 export function registerCatalogRoutes(app: HttpApp, deps: CatalogDeps): void {
   app.get(
@@ -109,7 +91,7 @@ export function registerCatalogRoutes(app: HttpApp, deps: CatalogDeps): void {
       },
     },
     async (request, reply) => {
-      const product = await inBody(() => createProduct(requestCtx(request), deps, request.body));
+      const product = await withBodyFieldPaths(() => createProduct(requestCtx(request), deps, request.body));
       // Admin responses show the product as the storefront does, in the default currency.
       const [view] = await toProductViews(deps, [product], 'USD');
       return reply.status(201).header('location', `${app.prefix}/products/${product.id}`).send(view!);
@@ -131,7 +113,7 @@ export function registerCatalogRoutes(app: HttpApp, deps: CatalogDeps): void {
       },
     },
     async (request) => {
-      const product = await inBody(() =>
+      const product = await withBodyFieldPaths(() =>
         updateProduct(requestCtx(request), deps, request.params.id, request.body),
       );
       const [view] = await toProductViews(deps, [product], 'USD');
@@ -153,7 +135,9 @@ export function registerCatalogRoutes(app: HttpApp, deps: CatalogDeps): void {
       },
     },
     async (request, reply) => {
-      const category = await inBody(() => createCategory(requestCtx(request), deps, request.body));
+      const category = await withBodyFieldPaths(() =>
+        createCategory(requestCtx(request), deps, request.body),
+      );
       return reply.status(201).send(category);
     },
   );

@@ -1,3 +1,4 @@
+import { orderStatus } from '../../../contracts/common.schemas.js';
 import { AppError } from '../../../platform/errors/app-error.js';
 
 /**
@@ -5,19 +6,8 @@ import { AppError } from '../../../platform/errors/app-error.js';
  * listed; everything else is refused (OR-P1-02). Events carry a per-order `sequence` so consumers
  * drop stale ones (G6).
  */
-export const ORDER_STATUSES = [
-  'pending',
-  'confirmed',
-  'processing',
-  'shipped',
-  'delivered',
-  'completed',
-  'cancelled',
-  'return_requested',
-  'returned',
-  'partially_returned',
-  'refunded',
-] as const;
+/** The statuses of 02-events.md, as the event contract spells them (one list for both). */
+export const ORDER_STATUSES = orderStatus.options;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requestCtx } from '../../../platform/context.js';
-import { AppError, isAppError, validationFailed } from '../../../platform/errors/app-error.js';
+import { validationFailed } from '../../../platform/errors/app-error.js';
+import { withBodyFieldPaths } from '../../../platform/http/errors.js';
 import type { HttpApp } from '../../../platform/http/types.js';
 import { toJson } from '../../../platform/money.js';
 import { access } from '../../../platform/security/access.js';
@@ -57,24 +58,6 @@ export function ifMatchVersion(request: FastifyRequest): number | undefined {
       { path: 'headers.if-match', message: 'must be a cart version such as "3"' },
     ]);
   return Number(m[1]);
-}
-
-/** Field errors of domain rules (`postalCode`) are named relative to the request body on the wire. */
-async function inBody<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (
-      isAppError(err) &&
-      err.kind === 'validation' &&
-      err.fields &&
-      !err.fields.some((f) => f.path.includes('.'))
-    ) {
-      const fields = err.fields.map((f) => ({ path: `body.${f.path}`, message: f.message }));
-      throw new AppError(err.kind, err.code, err.message, { fields, cause: err });
-    }
-    throw err;
-  }
 }
 
 const sendCart = (reply: FastifyReply, view: CartView) =>
@@ -223,7 +206,7 @@ export function registerCartRoutes(app: HttpApp, deps: OrderDeps): void {
       },
     },
     async (request, reply) => {
-      const view = await inBody(() =>
+      const view = await withBodyFieldPaths(() =>
         setShippingAddress(
           requestCtx(request),
           deps,

@@ -1,5 +1,5 @@
 import { requestCtx } from '../../../platform/context.js';
-import { AppError, isAppError } from '../../../platform/errors/app-error.js';
+import { withBodyFieldPaths } from '../../../platform/http/errors.js';
 import type { HttpApp } from '../../../platform/http/types.js';
 import { access } from '../../../platform/security/access.js';
 import type { WarehouseDeps } from '../app/deps.js';
@@ -32,22 +32,6 @@ const READ = 'inventory:read';
 const WRITE = 'inventory:write';
 const security = [{ bearer: [] }];
 
-/** Domain field errors are relative to the input; on the wire they are relative to the request body. */
-async function inBody<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (isAppError(err) && err.kind === 'validation' && err.fields) {
-      const fields = err.fields.map((f) => ({
-        path: f.path ? `body.${f.path}` : 'body',
-        message: f.message,
-      }));
-      throw new AppError(err.kind, err.code, err.message, { fields, cause: err });
-    }
-    throw err;
-  }
-}
-
 export function registerWarehouseRoutes(app: HttpApp, deps: WarehouseDeps): void {
   app.post(
     '/admin/warehouses',
@@ -63,7 +47,7 @@ export function registerWarehouseRoutes(app: HttpApp, deps: WarehouseDeps): void
       },
     },
     async (request, reply) => {
-      const w = await inBody(() => createWarehouse(requestCtx(request), deps, request.body));
+      const w = await withBodyFieldPaths(() => createWarehouse(requestCtx(request), deps, request.body));
       return reply.status(201).header('location', `${app.prefix}/admin/warehouses/${w.id}`).send(w);
     },
   );
@@ -117,7 +101,7 @@ export function registerWarehouseRoutes(app: HttpApp, deps: WarehouseDeps): void
       },
     },
     async (request) =>
-      inBody(() => updateWarehouse(requestCtx(request), deps, request.params.id, request.body)),
+      withBodyFieldPaths(() => updateWarehouse(requestCtx(request), deps, request.params.id, request.body)),
   );
 
   app.delete(
