@@ -90,6 +90,7 @@ describe('dev mailbox in production', () => {
       ORDERLINE_ADMIN_PASSWORD: 'a-long-enough-secret',
       AUTH_JWT_KEYS_FILE: '/run/secrets/jwt.json',
       PAYMENT_TESTPAY_WEBHOOK_SECRETS: 'whsec_current',
+      SHIPPING_SIMCARRIER_WEBHOOK_SECRETS: 'shsec_current',
     };
     expect(() => loadConfig(production)).toThrow(/SMTP_URL: required in production/);
     const config = loadConfig({ ...production, SMTP_URL: 'smtp://mailer:secret@127.0.0.1:2525' });

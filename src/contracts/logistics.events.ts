@@ -57,6 +57,8 @@ export const packageStatusChanged = defineEvent({
     oldStatus: packageStatus.nullable(),
     newStatus: packageStatus,
     weightGrams: z.number().int().nonnegative().nullable(),
+    /** The carrier of the order's shipping method; null when unknown (shipping uses its default). */
+    carrier: z.string().min(1).nullable(),
     occurredAt,
   }),
 });
@@ -123,17 +125,22 @@ const shipment = z.object({
   shipmentId: id,
   orderId: id,
   fulfillmentId: id.nullable(),
+  /** The fulfillment package the shipment carries (null for a shipment not created from one). */
+  packageId: id.nullable(),
   carrierCode: z.string().min(1),
   trackingNumber: z.string().nullable(),
+  /** Per-shipment change counter: a consumer ignores a version not newer than what it applied (G6). */
+  version: z.number().int().positive(),
   occurredAt,
 });
 export const shipmentStatusChanged = defineEvent({
   topic: 'shipping.shipment.status_changed',
   version: 1,
   publisher: 'shipping',
-  consumers: ['order', 'notification', 'analytics'],
+  consumers: ['order', 'fulfillment', 'notification', 'analytics'],
   key: 'order id',
-  description: 'A shipment moved (tracking).',
+  description:
+    'A shipment moved (tracking); fulfillment marks its package shipped once the carrier has it (in_transit or later).',
   schema: shipment.extend({ oldStatus: shipmentStatus.nullable(), newStatus: shipmentStatus }),
 });
 

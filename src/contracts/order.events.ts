@@ -35,6 +35,9 @@ export const orderStatusChanged = defineEvent({
     paymentMethod: z.enum(['card', 'cod', 'bank_transfer']).optional(),
     paymentId: z.string().min(1).nullable().optional(),
     reservationId: z.string().min(1).nullable().optional(),
+    // Additive (v1): the carrier of the shipping method the customer chose, carried by fulfillment
+    // into `fulfillment.package_status_changed` so shipping books the parcel with it.
+    shippingCarrier: z.string().min(1).optional(),
     items: z.array(lineItem.extend({ warehouseId: id.nullable().optional() })),
     reason: z.string().nullable(),
     occurredAt,

@@ -121,7 +121,20 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
   },
   shipping: {
     needs: ['pricing'],
-    create: (deps, clients) => createShippingModule({ ...deps, pricing: clients.pricing! }),
+    // Order is built after shipping (it needs shipping's rates): booking a parcel resolves the
+    // order (address, carrier) per call. Without order in this process booking fails and is retried,
+    // then falls back to manual handling like any carrier failure.
+    create: (deps, clients, enabled) =>
+      createShippingModule({
+        ...deps,
+        pricing: clients.pricing!,
+        orders: {
+          getOrder: async (orderId) => {
+            if (!enabled.has('order')) throw new Error('the order service is not part of this process');
+            return clients.order!.getOrder(orderId);
+          },
+        },
+      }),
   },
   payment: { needs: [], create: (deps) => createPaymentModule(deps) },
   order: {

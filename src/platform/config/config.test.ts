@@ -55,6 +55,7 @@ describe('loadConfig', () => {
       ORDERLINE_ADMIN_PASSWORD: 'a-long-enough-secret',
       AUTH_JWT_KEYS_FILE: '/run/secrets/jwt.json',
       PAYMENT_TESTPAY_WEBHOOK_SECRETS: 'whsec_current,whsec_previous',
+      SHIPPING_SIMCARRIER_WEBHOOK_SECRETS: 'shsec_current',
       SMTP_URL: 'smtp://mailer:secret@smtp.example.com:587',
       CORS_ORIGINS: 'https://shop.example.com, https://admin.example.com',
     });

@@ -184,6 +184,28 @@ export const settingsSchema = z.object({
   FULFILLMENT_SLA_BREACH_CRON: z.string().min(1).default('*/30 * * * *'),
   FULFILLMENT_JOB_BATCH_SIZE: int(1, 100_000).default(50),
   FULFILLMENT_JOB_MAX_PAGES: int(1, 10_000).default(20),
+  // Shipped fulfillments complete on delivery, or by this job this many days after shipping.
+  FULFILLMENT_AUTO_COMPLETE_DAYS: int(1, 365).default(7),
+  FULFILLMENT_AUTO_COMPLETE_CRON: z.string().min(1).default('13 * * * *'),
+  // Shipments (issue 5, docs/order-lifecycle.md "Shipping"): carrier calls, retries, manual
+  // fallback, tracking by signed webhook or polling.
+  SHIPPING_CARRIER_TIMEOUT_MS: int(50, 120_000).default(5000),
+  SHIPPING_CARRIER_MAX_ATTEMPTS: int(1, 100).default(5),
+  SHIPPING_CARRIER_RETRY_BASE_MS: int(1, 3_600_000).default(10_000),
+  SHIPPING_CARRIER_RETRY_MAX_MS: int(1, 24 * 3_600_000).default(600_000),
+  SHIPPING_SHIPMENT_RETRY_CRON: z.string().min(1).default('* * * * *'),
+  SHIPPING_TRACKING_POLL_CRON: z.string().min(1).default('*/10 * * * *'),
+  SHIPPING_JOB_BATCH_SIZE: int(1, 100_000).default(100),
+  SHIPPING_SIMCARRIER_WEBHOOK_SECRETS: csv.default([]),
+  SHIPPING_WEBHOOK_TOLERANCE_SECONDS: int(1, 3600).default(300),
+  // Returns and completion (docs/order-lifecycle.md "Returns", "Completion").
+  ORDER_RETURN_WINDOW_DAYS: int(0, 365).default(30),
+  ORDER_COMPLETION_CRON: z.string().min(1).default('31 * * * *'),
+  ORDER_RETURN_COMPENSATION_CRON: z.string().min(1).default('*/2 * * * *'),
+  ORDER_RETURN_STEP_MAX_ATTEMPTS: int(1, 100).default(8),
+  ORDER_RETURN_STEP_RETRY_BASE_MS: int(1, 3_600_000).default(30_000),
+  ORDER_RETURN_STEP_RETRY_MAX_MS: int(1, 24 * 3_600_000).default(1_800_000),
+  ORDER_BULK_MAX_ROWS: int(1, 10_000).default(500),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -207,6 +229,7 @@ export const SECRET_SETTINGS = new Set([
   'ORDERLINE_ADMIN_PASSWORD',
   'AUTH_JWT_KEYS',
   'PAYMENT_TESTPAY_WEBHOOK_SECRETS',
+  'SHIPPING_SIMCARRIER_WEBHOOK_SECRETS',
 ]);
 
 type Env = Record<string, string | undefined>;
@@ -253,6 +276,8 @@ export function loadConfig(
     if (!s.ORDERLINE_ADMIN_PASSWORD) problems.push('ORDERLINE_ADMIN_PASSWORD: required in production');
     if (s.PAYMENT_TESTPAY_WEBHOOK_SECRETS.length === 0)
       problems.push('PAYMENT_TESTPAY_WEBHOOK_SECRETS: required in production (webhook signature secrets)');
+    if (s.SHIPPING_SIMCARRIER_WEBHOOK_SECRETS.length === 0)
+      problems.push('SHIPPING_SIMCARRIER_WEBHOOK_SECRETS: required in production (webhook signature secrets)');
     if (!s.SMTP_URL)
       problems.push('SMTP_URL: required in production (the memory mail sink is for development)');
     if (!s.AUTH_JWT_KEYS && !s.AUTH_JWT_KEYS_FILE)

@@ -14,7 +14,7 @@ import {
   type ShippingPort,
   type WarehousePort,
 } from './app/deps.js';
-import { KickQueue } from './app/kick-queue.js';
+import { KickQueue } from '../../platform/eventing/kick-queue.js';
 import { createOrderMetrics } from './app/order.metrics.js';
 import { captureRequestedConsumer } from './consumers/capture-requested.consumer.js';
 import { paymentEventConsumers } from './consumers/payment-events.consumer.js';
@@ -75,6 +75,8 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
         currency: o.currency,
         total: toJson(money(o.total, o.currency)),
         sequence: o.sequence,
+        shippingAddress: o.shipping_address,
+        shippingCarrier: o.shipping_carrier,
       };
     },
   };

@@ -36,6 +36,7 @@ export function statusChangedPayload(
     paymentMethod: order.payment_method,
     paymentId: order.payment_id,
     reservationId: order.reservation_id,
+    shippingCarrier: order.shipping_carrier,
     items: items.map((i) => ({
       sku: i.sku,
       productId: i.product_id,

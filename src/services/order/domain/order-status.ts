@@ -19,9 +19,12 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   delivered: ['completed', 'return_requested', 'refunded'],
   completed: [],
   cancelled: [],
-  return_requested: ['returned', 'partially_returned'],
+  // Beyond the drawn graph (docs/order-lifecycle.md "Returns"): a rejected return puts the order
+  // back where it was (delivered, or partially_returned for a second return), and a partially
+  // returned order may be returned again within the window and completes when the window closes.
+  return_requested: ['returned', 'partially_returned', 'delivered'],
   returned: [],
-  partially_returned: [],
+  partially_returned: ['return_requested', 'completed'],
   refunded: [],
 };
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../../../platform/logging/logger.js';
+import type { Logger } from '../logging/logger.js';
 
 /**
  * Runs follow-up work OUTSIDE a consumer's inbox transaction, soon after it. A consumer may not call
