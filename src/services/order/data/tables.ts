@@ -3,14 +3,16 @@ import type { IdempotencyTables } from '../../../platform/idempotency/idempotenc
 import type { ShippingAddress } from '../../../platform/validation/address.js';
 import type { CartStatus } from '../domain/cart-status.js';
 import type { OrderPaymentStatus, OrderStatus } from '../domain/order-status.js';
+import type { ReturnTables } from './return.tables.js';
 
 /** Kysely types of the order schema (data/migrations). Column names as in SQL. */
-export interface OrderDB extends IdempotencyTables {
+export interface OrderDB extends IdempotencyTables, ReturnTables {
   carts: CartsTable;
   cart_items: CartItemsTable;
   checkouts: CheckoutsTable;
   orders: OrdersTable;
   order_items: OrderItemsTable;
+  order_shipments: OrderShipmentsTable;
 }
 
 type Timestamp = ColumnType<Date, Date, Date>;
@@ -92,6 +94,24 @@ export interface OrdersTable {
   cancelled_by: Generated<CancelledBy | null>;
   cancel_reason: Generated<string | null>;
   reservation_released_at: Generated<Date | null>;
+  // 0004_delivery: fulfillment, shipping and completion.
+  processing_at: Generated<Date | null>;
+  shipped_at: Generated<Date | null>;
+  delivered_at: Generated<Date | null>;
+  completed_at: Generated<Date | null>;
+  all_fulfillments_shipped_at: Generated<Date | null>;
+  all_shipments_delivered_at: Generated<Date | null>;
+}
+
+export interface OrderShipmentsTable {
+  id: string;
+  order_id: string;
+  fulfillment_id: string | null;
+  carrier: string;
+  tracking_number: string | null;
+  status: string;
+  version: number;
+  updated_at: Date;
 }
 
 export type CaptureState = 'scheduled' | 'captured' | 'failed';
