@@ -34,6 +34,10 @@ function setup(ring: KeyRing) {
       if (state.principal instanceof Error) throw state.principal;
       return state.principal;
     },
+    activeVersion: async () => {
+      if (state.principal instanceof Error) throw state.principal;
+      return state.principal?.permissionsVersion;
+    },
   };
   const metrics = createAuthMetrics(createMetrics({ defaults: false }));
   const authenticate = createAuthenticator({
@@ -156,6 +160,7 @@ describe('directory registry', () => {
     types,
     verifyCredentials: async () => ({ ok: false, reason: 'invalid_credentials' }),
     loadPrincipal: async () => undefined,
+    activeVersion: async () => undefined,
   });
 
   it('routes each principal type to its directory, so customers plug in as one more directory', () => {

@@ -2,7 +2,6 @@ import type { Clock } from '../../../platform/clock.js';
 import { AppError } from '../../../platform/errors/app-error.js';
 import type { Logger } from '../../../platform/logging/logger.js';
 import type { Principal } from '../../../platform/security/principal.js';
-import type { DirectoryPrincipal } from '../contract/directory.js';
 import type { SessionRepository } from '../data/session.repository.js';
 import type { SessionRow } from '../data/tables.js';
 import { isSessionLive } from '../domain/session-policy.js';
@@ -75,12 +74,12 @@ export function createAuthenticator(deps: AuthenticatorDeps): (token: string) =>
 
     const directory = directories.for(claims.typ);
     if (!directory) return refuse('invalid_token', `No directory serves ${claims.typ} principals here`);
-    const current = await orFailOpen<DirectoryPrincipal | undefined>('principal', () =>
-      directory.loadPrincipal(claims.typ, claims.sub),
+    const current = await orFailOpen<number | undefined>('principal', () =>
+      directory.activeVersion(claims.typ, claims.sub),
     );
     if (current !== FAILED_OPEN) {
-      if (!current) refuse('account_disabled', 'The account of this token is no longer active');
-      else if (current.permissionsVersion !== claims.pv)
+      if (current === undefined) refuse('account_disabled', 'The account of this token is no longer active');
+      else if (current !== claims.pv)
         refuse('token_stale', 'Permissions changed since this token was issued; refresh it');
     }
     metrics.validations.inc({ result: 'ok' });

@@ -29,4 +29,10 @@ export interface PrincipalDirectory {
   verifyCredentials(type: PrincipalType, email: string, password: string): Promise<CredentialCheck>;
   /** Current claims of an active principal, or undefined when it no longer exists or is not active. */
   loadPrincipal(type: PrincipalType, id: string): Promise<DirectoryPrincipal | undefined>;
+  /**
+   * The permissions version of an active principal (undefined when it no longer exists or is not
+   * active): what every authenticated request compares with its token, so one row read, without
+   * the roles and permissions `loadPrincipal` assembles.
+   */
+  activeVersion(type: PrincipalType, id: string): Promise<number | undefined>;
 }

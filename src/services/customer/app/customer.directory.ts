@@ -85,5 +85,11 @@ export function createCustomerDirectory(deps: CustomerDeps): PrincipalDirectory 
     return principalOf(row);
   }
 
-  return { types: ['customer'], verifyCredentials, loadPrincipal };
+  async function activeVersion(type: PrincipalType, id: string): Promise<number | undefined> {
+    if (type !== 'customer' || !isUuid(id)) return undefined;
+    const row = await repo.findById(db, id);
+    return row?.status === 'active' && !row.erasure_requested_at ? row.permissions_version : undefined;
+  }
+
+  return { types: ['customer'], verifyCredentials, loadPrincipal, activeVersion };
 }

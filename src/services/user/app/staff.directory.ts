@@ -81,5 +81,11 @@ export function createStaffDirectory(deps: StaffDirectoryDeps): PrincipalDirecto
     };
   }
 
-  return { types: ['admin', 'shipper'], verifyCredentials, loadPrincipal };
+  async function activeVersion(type: PrincipalType, id: string): Promise<number | undefined> {
+    if (!isStaffType(type) || !isUuid(id)) return undefined;
+    const row = await users.findById(id);
+    return row && row.type === type && row.status === 'active' ? row.permissions_version : undefined;
+  }
+
+  return { types: ['admin', 'shipper'], verifyCredentials, loadPrincipal, activeVersion };
 }
