@@ -5,7 +5,9 @@ import type { WarehouseDeps } from './app/deps.js';
 import { writeStock } from './app/inventory.js';
 import { confirmReservation, fulfilReservation, releaseReservation } from './app/reservation-lifecycle.js';
 import { reserve } from './app/reserve.js';
+import { restock } from './app/restock.js';
 import { createWarehouse } from './app/warehouses.js';
+import { fulfillmentStatusConsumer } from './consumers/fulfillment-status.consumer.js';
 import { orderStatusConsumer } from './consumers/order-status.consumer.js';
 import { productCreatedConsumer } from './consumers/product-created.consumer.js';
 import type { WarehouseClient } from './contract/client.js';
@@ -27,7 +29,9 @@ const MAX_BULK = 1000;
 
 /**
  * The warehouse (inventory) composition root: warehouses, stock with its ledger, reservations
- * (G1), the admin API, the product-created consumer and the expiry and reconciliation jobs.
+ * (G1) settled per warehouse as fulfillment ships or cancels (WH-P0-02), restock of returns, the
+ * admin API, the product-created, order-status and fulfillment-status consumers and the expiry
+ * and reconciliation jobs.
  * There is no capacity-reset job: capacity usage is one row per warehouse and day, so a new day
  * starts empty by construction (docs/warehouse.md).
  */
@@ -53,6 +57,7 @@ export function createWarehouseModule(deps: WarehouseModuleDeps): ServiceModule<
     confirm: (ctx, id) => confirmReservation(ctx, app, id),
     release: (ctx, id, reason) => releaseReservation(ctx, app, id, reason),
     fulfil: (ctx, id) => fulfilReservation(ctx, app, id),
+    restock: (ctx, request) => restock(ctx, app, request),
     async createWarehouse(ctx, input) {
       const w = await createWarehouse(ctx, app, input);
       return { id: w.id, code: w.code };
@@ -77,7 +82,7 @@ export function createWarehouseModule(deps: WarehouseModuleDeps): ServiceModule<
     ],
     routes: (http) => registerWarehouseRoutes(http, app),
     client,
-    consumers: [productCreatedConsumer(deps.clock), orderStatusConsumer(app)],
+    consumers: [productCreatedConsumer(deps.clock), orderStatusConsumer(app), fulfillmentStatusConsumer(app)],
     jobs: [
       reservationExpiryJob(app, deps.config.WAREHOUSE_RESERVATION_EXPIRY_CRON),
       stockReconciliationJob(app, deps.config.WAREHOUSE_RECONCILIATION_CRON),

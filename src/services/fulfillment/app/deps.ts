@@ -11,4 +11,6 @@ export interface FulfillmentDeps {
   /** FULFILLMENT_JOB_BATCH_SIZE / FULFILLMENT_JOB_MAX_PAGES: bounded job batches. */
   jobBatchSize: number;
   jobMaxPages: number;
+  /** FULFILLMENT_AUTO_COMPLETE_DAYS: a shipped fulfillment completes this long after it shipped. */
+  autoCompleteDays: number;
 }

@@ -1,6 +1,6 @@
 import { actorId, type Ctx } from '../../../platform/context.js';
 import { AppError, notFound, validationFailed } from '../../../platform/errors/app-error.js';
-import { publish, transaction } from '../../../platform/eventing/index.js';
+import { transaction } from '../../../platform/eventing/index.js';
 import { decodeCursor, encodeCursor } from '../../../platform/http/pagination.js';
 import { isUuid, newId } from '../../../platform/ids.js';
 import { type FulfillmentRow, fulfillmentRepository as repo } from '../data/fulfillment.repository.js';
@@ -9,6 +9,7 @@ import type { FulfillmentDeps } from './deps.js';
 import { cancelLocked, settlePicklist } from './fulfillment-creation.js';
 import { LockedOrders } from './fulfillment-transition.js';
 import { type FulfillmentView, fulfillmentViews } from './fulfillment-view.js';
+import { publishPackageStatus } from './package-events.js';
 
 export interface ListQuery {
   orderId?: string | undefined;
@@ -135,17 +136,7 @@ export async function applyAction(
         out = await locked.transition(tx, id, 'ready_to_ship', now);
         // Shipping creates a shipment per ready package (02-events.md).
         const packages = await repo.movePackages(tx, id, ['packed'], 'ready_to_ship', now);
-        for (const p of packages)
-          await publish(tx, 'fulfillment.package_status_changed', p.id, {
-            packageId: p.id,
-            fulfillmentId: id,
-            orderId: out.order_id,
-            warehouseId: out.warehouse_id,
-            oldStatus: p.status,
-            newStatus: 'ready_to_ship',
-            weightGrams: p.weight_grams,
-            occurredAt: now.toISOString(),
-          });
+        for (const p of packages) await publishPackageStatus(tx, out, p, p.status, 'ready_to_ship', now);
         return out;
       }
       case 'cancel':

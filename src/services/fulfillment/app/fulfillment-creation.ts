@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { conflict } from '../../../platform/errors/app-error.js';
 import { publish } from '../../../platform/eventing/index.js';
 import { newId } from '../../../platform/ids.js';
 import { fulfillmentRepository as repo } from '../data/fulfillment.repository.js';
@@ -6,6 +7,7 @@ import type { FulfillmentDB, StockItem } from '../data/tables.js';
 import { isActive } from '../domain/fulfillment-status.js';
 import type { FulfillmentDeps } from './deps.js';
 import { LockedOrders, statusChangedPayload } from './fulfillment-transition.js';
+import { publishPackageStatus } from './package-events.js';
 
 type Tx = Transaction<FulfillmentDB>;
 
@@ -27,7 +29,8 @@ export function byWarehouse(lines: readonly OrderLine[]): Map<string, StockItem[
 }
 
 /**
- * FUL-P0-01: one fulfillment per warehouse of the order's lines, `pending`, due within the SLA.
+ * FUL-P0-01: one fulfillment per warehouse of the order's lines, `pending`, due within the SLA,
+ * remembering the carrier of the order's shipping method for its packages.
  * Idempotent: `ON CONFLICT (order_id, warehouse_id) DO NOTHING`, and only rows this call inserted
  * announce themselves (`oldStatus: null`), so a redelivered `confirmed` changes nothing.
  */
@@ -36,13 +39,14 @@ export async function createFulfillments(
   deps: FulfillmentDeps,
   orderId: string,
   lines: readonly OrderLine[],
+  carrier: string | null,
 ): Promise<number> {
   const now = deps.clock.now();
   const slaDueAt = new Date(now.getTime() + deps.slaHours * 3_600_000);
   const groups = [...byWarehouse(lines)].sort(([a], [b]) => a.localeCompare(b));
   const inserted = await repo.insertIfAbsent(
     tx,
-    groups.map(([warehouseId, items]) => ({ id: newId(), orderId, warehouseId, items, slaDueAt })),
+    groups.map(([warehouseId, items]) => ({ id: newId(), orderId, warehouseId, items, slaDueAt, carrier })),
     now,
   );
   if (inserted.length === 0) return 0;
@@ -57,34 +61,50 @@ export async function createFulfillments(
   return inserted.length;
 }
 
-/** Cancels every fulfillment of the order that has not shipped (order cancelled); returns how many. */
+/**
+ * Order cancelled: cancels every fulfillment of the order that has not shipped. One with a package
+ * already with the carrier is kept (and returned): its goods left, so its stock must not come back.
+ */
 export async function cancelOrderFulfillments(
   tx: Tx,
   deps: FulfillmentDeps,
   orderId: string,
-): Promise<number> {
+): Promise<{ cancelled: number; partiallyShipped: string[] }> {
   const now = deps.clock.now();
   const locked = await LockedOrders.lock(tx, [orderId]);
   const open = locked.ofOrder(orderId).filter((r) => isActive(r.status));
-  for (const row of open) await cancelLocked(tx, locked, row.id, now);
-  return open.length;
+  const partiallyShipped: string[] = [];
+  let cancelled = 0;
+  for (const row of open) {
+    if (await hasShippedPackage(tx, row.id)) partiallyShipped.push(row.id);
+    else {
+      await cancelLocked(tx, locked, row.id, now);
+      cancelled++;
+    }
+  }
+  return { cancelled, partiallyShipped };
 }
 
-/** Cancels one locked fulfillment: its packages too (shipping hears about ready ones), then its picklist. */
+/** Whether a package of the fulfillment is with the carrier (locks its packages). */
+async function hasShippedPackage(tx: Tx, fulfillmentId: string): Promise<boolean> {
+  return (await repo.lockPackages(tx, fulfillmentId)).some((p) => p.status === 'shipped');
+}
+
+/**
+ * Cancels one locked fulfillment: its packages too (shipping hears about ready ones), then its
+ * picklist. Refused (409 `fulfillment_partially_shipped`) once one of its packages is with the
+ * carrier: cancelling would give that warehouse's stock back although it left (WH-P0-02).
+ */
 export async function cancelLocked(tx: Tx, locked: LockedOrders, id: string, now: Date) {
+  const current = locked.get(id);
+  if (current && isActive(current.status) && (await hasShippedPackage(tx, id)))
+    throw conflict(
+      `Fulfillment ${id} has a package with the carrier already and cannot be cancelled`,
+      'fulfillment_partially_shipped',
+    );
   const row = await locked.transition(tx, id, 'cancelled', now);
   const packages = await repo.movePackages(tx, id, ['open', 'packed', 'ready_to_ship'], 'cancelled', now);
-  for (const p of packages)
-    await publish(tx, 'fulfillment.package_status_changed', p.id, {
-      packageId: p.id,
-      fulfillmentId: id,
-      orderId: row.order_id,
-      warehouseId: row.warehouse_id,
-      oldStatus: p.status,
-      newStatus: 'cancelled',
-      weightGrams: p.weight_grams,
-      occurredAt: now.toISOString(),
-    });
+  for (const p of packages) await publishPackageStatus(tx, row, p, p.status, 'cancelled', now);
   if (row.picklist_id) await settlePicklist(tx, row.picklist_id, now);
   return row;
 }

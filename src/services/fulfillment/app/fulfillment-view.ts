@@ -11,6 +11,8 @@ export interface PackageView {
   lengthMm: number | null;
   widthMm: number | null;
   heightMm: number | null;
+  shippedAt: string | null;
+  deliveredAt: string | null;
 }
 
 export interface FulfillmentView {
@@ -21,6 +23,9 @@ export interface FulfillmentView {
   items: StockItem[];
   picklistId: string | null;
   packages: PackageView[];
+  carrier: string | null;
+  shippedAt: string | null;
+  completedAt: string | null;
   slaDueAt: string;
   createdAt: string;
   updatedAt: string;
@@ -33,6 +38,8 @@ const packageView = (p: PackageRow): PackageView => ({
   lengthMm: p.length_mm,
   widthMm: p.width_mm,
   heightMm: p.height_mm,
+  shippedAt: p.shipped_at?.toISOString() ?? null,
+  deliveredAt: p.delivered_at?.toISOString() ?? null,
 });
 
 /** Views of fulfillment rows with their packages (one query for all of them, no N+1). */
@@ -52,6 +59,9 @@ export async function fulfillmentViews(
     items: r.items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
     picklistId: r.picklist_id,
     packages: packages.filter((p) => p.fulfillment_id === r.id).map(packageView),
+    carrier: r.carrier,
+    shippedAt: r.shipped_at?.toISOString() ?? null,
+    completedAt: r.completed_at?.toISOString() ?? null,
     slaDueAt: r.sla_due_at.toISOString(),
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),

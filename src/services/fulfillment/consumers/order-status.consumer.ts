@@ -6,8 +6,8 @@ import type { FulfillmentDB } from '../data/tables.js';
 
 /**
  * `orders.order.status_changed` (02-events.md): `confirmed` → one fulfillment per warehouse of the
- * order's items (FUL-P0-01, idempotent); `cancelled` → every fulfillment not yet shipped is
- * cancelled. All in the inbox transaction (G4); an event not newer than the last applied for the
+ * order's items (FUL-P0-01, idempotent) with the carrier of its shipping method; `cancelled` →
+ * every fulfillment not yet shipped is cancelled. All in the inbox transaction (G4); an event not newer than the last applied for the
  * order changes nothing (G6), so a late `confirmed` after `cancelled` creates nothing.
  */
 export const orderStatusConsumer = (deps: FulfillmentDeps) =>
@@ -22,8 +22,15 @@ export const orderStatusConsumer = (deps: FulfillmentDeps) =>
         return;
       }
       if (newStatus === 'cancelled') {
-        const cancelled = await cancelOrderFulfillments(tx, deps, orderId);
+        const { cancelled, partiallyShipped } = await cancelOrderFulfillments(tx, deps, orderId);
         if (cancelled > 0) ctx.logger.info({ orderId, cancelled }, 'fulfillments cancelled with the order');
+        // The order should not have been cancellable (FulfillmentClient.forOrder says so): ops must
+        // decide about goods already with the carrier; nothing here may pretend they came back.
+        if (partiallyShipped.length > 0)
+          ctx.logger.error(
+            { orderId, fulfillmentIds: partiallyShipped },
+            'order cancelled while packages were with the carrier: those fulfillments were kept',
+          );
         return;
       }
       const lines: OrderLine[] = [];
@@ -34,7 +41,7 @@ export const orderStatusConsumer = (deps: FulfillmentDeps) =>
           throw new Error(`order ${orderId} confirmed with sku ${i.sku} without a warehouseId`);
         lines.push({ sku: i.sku, quantity: i.quantity, warehouseId: i.warehouseId });
       }
-      const created = await createFulfillments(tx, deps, orderId, lines);
+      const created = await createFulfillments(tx, deps, orderId, lines, event.data.shippingCarrier ?? null);
       if (created > 0) ctx.logger.info({ orderId, created }, 'fulfillments created');
     },
   });

@@ -12,6 +12,8 @@ export interface NewFulfillment {
   warehouseId: string;
   items: StockItem[];
   slaDueAt: Date;
+  /** The carrier of the order's shipping method (null: not named). */
+  carrier: string | null;
 }
 
 export interface ListFilter {
@@ -65,6 +67,7 @@ export const fulfillmentRepository = {
           picklist_id: null,
           sla_due_at: r.slaDueAt,
           sla_breached_at: null,
+          carrier: r.carrier,
           created_at: now,
           updated_at: now,
         })),
@@ -74,7 +77,10 @@ export const fulfillmentRepository = {
       .execute();
   },
 
-  /** The conditional status change: only from the status the caller saw. */
+  /**
+   * The conditional status change: only from the status the caller saw. Reaching `shipped` or
+   * `completed` stamps its time in the same statement (auto-complete counts from shipped_at).
+   */
   changeStatus: (
     tx: Transaction<FulfillmentDB>,
     id: string,
@@ -90,6 +96,8 @@ export const fulfillmentRepository = {
         updated_at: now,
         version: eb('version', '+', 1),
         ...(picklistId ? { picklist_id: picklistId } : {}),
+        ...(to === 'shipped' ? { shipped_at: now } : {}),
+        ...(to === 'completed' ? { completed_at: now } : {}),
       }))
       .where('id', '=', id)
       .where('status', '=', from)
@@ -138,6 +146,40 @@ export const fulfillmentRepository = {
       )
       .returningAll()
       .execute(),
+
+  findPackage: (db: Db, id: string) =>
+    db.selectFrom('packages').selectAll().where('id', '=', id).executeTakeFirst(),
+
+  /** The fulfillment's packages, locked (after its fulfillment row: the order every writer takes). */
+  lockPackages: (tx: Transaction<FulfillmentDB>, fulfillmentId: string) =>
+    tx
+      .selectFrom('packages')
+      .selectAll()
+      .where('fulfillment_id', '=', fulfillmentId)
+      .orderBy('id')
+      .forUpdate()
+      .execute(),
+
+  /** ready_to_ship → shipped, only from ready_to_ship (a repeat or a late event changes nothing). */
+  shipPackage: (tx: Transaction<FulfillmentDB>, id: string, now: Date) =>
+    tx
+      .updateTable('packages')
+      .set({ status: 'shipped', shipped_at: now, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'ready_to_ship')
+      .returningAll()
+      .executeTakeFirst(),
+
+  /** Records the delivery of a shipped package once. */
+  deliverPackage: (tx: Transaction<FulfillmentDB>, id: string, now: Date) =>
+    tx
+      .updateTable('packages')
+      .set({ delivered_at: now, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'shipped')
+      .where('delivered_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst(),
 
   /** Moves the fulfillment's packages that are in one of `from` to `to`; returns them with their old status. */
   async movePackages(

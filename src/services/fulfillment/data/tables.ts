@@ -1,5 +1,8 @@
 import type { ColumnType } from 'kysely';
 import type { FulfillmentStatus } from '../domain/fulfillment-status.js';
+import type { PackageStatus } from '../domain/package-progress.js';
+
+export type { PackageStatus } from '../domain/package-progress.js';
 
 /** Kysely types of the fulfillment schema (data/migrations). Column names as in SQL. */
 export interface FulfillmentDB {
@@ -30,9 +33,12 @@ export interface FulfillmentsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   version: ColumnType<number, number | undefined, number>;
+  /** 0002: the carrier of the order's shipping method; null when the order did not name one. */
+  carrier: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 0002: set by the move to `shipped` / `completed` (auto-complete counts from shipped_at). */
+  shipped_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  completed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
-
-export type PackageStatus = 'open' | 'packed' | 'ready_to_ship' | 'shipped' | 'cancelled';
 
 export interface PackagesTable {
   id: string;
@@ -44,6 +50,9 @@ export interface PackagesTable {
   height_mm: number | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** 0002: when the carrier had it (its shipment reached in_transit or later) and when delivered. */
+  shipped_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  delivered_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export type PicklistStatus = 'open' | 'picking' | 'picked' | 'cancelled';

@@ -78,7 +78,11 @@ export function registerFulfillmentRoutes(app: HttpApp, deps: FulfillmentDeps): 
     'Mark a fulfillment ready to ship',
     'packed → ready_to_ship; publishes fulfillment.package_status_changed per package for shipping.',
   );
-  action('cancel', 'Cancel a fulfillment', 'Any status before shipped → cancelled.');
+  action(
+    'cancel',
+    'Cancel a fulfillment',
+    'Any status before shipped → cancelled; 409 fulfillment_partially_shipped once one of its packages is with the carrier.',
+  );
 
   app.post(
     '/admin/fulfillments/:id/pack',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageLimitQuery } from '../../../platform/http/pagination.js';
 import { FULFILLMENT_STATUSES } from '../domain/fulfillment-status.js';
+import { PACKAGE_STATUSES } from '../domain/package-progress.js';
 
 /** Request and response schemas of the fulfillment routes (03-api.md, fixed contract). */
 /** A picklist is a batch a picker works in one round; larger sets are split by the caller. */
@@ -11,11 +12,13 @@ const MAX_DIMENSION_MM = 10_000;
 
 const packageSchema = z.object({
   id: z.uuid(),
-  status: z.enum(['open', 'packed', 'ready_to_ship', 'shipped', 'cancelled']),
+  status: z.enum(PACKAGE_STATUSES),
   weightGrams: z.number().int(),
   lengthMm: z.number().int().nullable(),
   widthMm: z.number().int().nullable(),
   heightMm: z.number().int().nullable(),
+  shippedAt: z.string().nullable().describe('When the carrier had it (its shipment reached in_transit)'),
+  deliveredAt: z.string().nullable(),
 });
 
 export const fulfillmentSchema = z.object({
@@ -26,6 +29,9 @@ export const fulfillmentSchema = z.object({
   items: z.array(z.object({ sku: z.string(), quantity: z.number().int() })),
   picklistId: z.uuid().nullable(),
   packages: z.array(packageSchema),
+  carrier: z.string().nullable().describe("The carrier of the order's shipping method"),
+  shippedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
   slaDueAt: z.string().describe('Ship-by time (FULFILLMENT_SLA_HOURS after creation)'),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -4,8 +4,12 @@ import { AppError, conflict, notFound } from '../../../platform/errors/app-error
 import { isUuid } from '../../../platform/ids.js';
 import { transaction } from '../../../platform/outbox/outbox.publisher.js';
 import type { ReservationStatus } from '../contract/client.js';
-import { type Reservation, reservationRepository as reservations } from '../data/reservation.repository.js';
-import { stockRepository as stock } from '../data/stock.repository.js';
+import {
+  type Reservation,
+  reservationRepository as reservations,
+  type SettledItem,
+} from '../data/reservation.repository.js';
+import { type StockDelta, stockRepository as stock } from '../data/stock.repository.js';
 import type { LedgerReason, WarehouseDB } from '../data/tables.js';
 import { mergeDemands } from '../domain/allocation.js';
 import { sourcesOf } from '../domain/reservation-status.js';
@@ -32,29 +36,20 @@ async function load(tx: Tx, id: string): Promise<Reservation> {
   return r;
 }
 
-/** Gives a reservation's units back to `reserved` and its capacity back to its day. */
-async function giveBack(
+/**
+ * Applies a settlement's stock change. Only drift (reserved lower than the live items hold)
+ * refuses it; reconciliation fixes that, so it is reported as such rather than retried blindly.
+ */
+async function applySettlement(
   tx: Tx,
   deps: WarehouseDeps,
-  r: Reservation,
-  reason: LedgerReason,
-  actor: string,
-  note: string | null,
-) {
+  r: Pick<Reservation, 'id'>,
+  deltas: StockDelta[],
+  meta: { reason: LedgerReason; actor: string; note: string | null },
+): Promise<void> {
   try {
-    await changeStock(
-      tx,
-      deps,
-      r.allocations.map((a) => ({
-        warehouseId: a.warehouseId,
-        sku: a.sku,
-        deltaOnHand: 0,
-        deltaReserved: -a.quantity,
-      })),
-      { reason, reference: r.id, note, actor },
-    );
+    await changeStock(tx, deps, deltas, { ...meta, reference: r.id });
   } catch (err) {
-    // Only drift (reserved lower than the live reservation holds) refuses this; reconciliation fixes it.
     if (err instanceof StockRefused)
       throw new AppError(
         'internal',
@@ -64,7 +59,53 @@ async function giveBack(
       );
     throw err;
   }
-  await stock.returnCapacity(tx, r.id);
+}
+
+/** Released items: their units back to available and their capacity back to its day. */
+export async function giveBack(
+  tx: Tx,
+  deps: WarehouseDeps,
+  r: Pick<Reservation, 'id' | 'capacityDay'>,
+  items: readonly SettledItem[],
+  reason: LedgerReason,
+  actor: string,
+  note: string | null,
+): Promise<void> {
+  await applySettlement(
+    tx,
+    deps,
+    r,
+    items.map((a) => ({
+      warehouseId: a.warehouseId,
+      sku: a.sku,
+      deltaOnHand: 0,
+      deltaReserved: -a.quantity,
+    })),
+    { reason, actor, note },
+  );
+  await stock.returnCapacity(tx, r.capacityDay, items);
+}
+
+/** WH-P0-02: shipped items leave on_hand and reserved together, once (their items are settled). */
+export async function deduct(
+  tx: Tx,
+  deps: WarehouseDeps,
+  r: Pick<Reservation, 'id'>,
+  items: readonly SettledItem[],
+  actor: string,
+): Promise<void> {
+  await applySettlement(
+    tx,
+    deps,
+    r,
+    items.map((a) => ({
+      warehouseId: a.warehouseId,
+      sku: a.sku,
+      deltaOnHand: -a.quantity,
+      deltaReserved: -a.quantity,
+    })),
+    { reason: 'fulfil', actor, note: null },
+  );
 }
 
 /** Payment received: active → confirmed. Refused once the TTL has passed (`reservation_expired`). */
@@ -111,7 +152,11 @@ export async function releaseReservation(
   if (released) ctx.logger.info({ reservationId: id, reason }, 'reservation released');
 }
 
-/** The release inside the caller's transaction; false when it was already released or expired. */
+/**
+ * The release inside the caller's transaction; false when it was already released or expired.
+ * Gives back only the items still unsettled: after a partial shipment the units that left stay
+ * deducted (WH-P0-02).
+ */
 export async function releaseReservationIn(
   tx: Tx,
   deps: WarehouseDeps,
@@ -120,35 +165,33 @@ export async function releaseReservationIn(
   reason: string,
 ): Promise<boolean> {
   const r = await load(tx, id);
-  if (!(await reservations.transition(tx, id, sourcesOf('released'), 'released', deps.clock.now()))) {
-    const now = await load(tx, id);
-    if (now.status === 'released' || now.status === 'expired') return false;
-    throw invalid(now, 'released');
+  const now = deps.clock.now();
+  if (!(await reservations.transition(tx, id, sourcesOf('released'), 'released', now))) {
+    const current = await load(tx, id);
+    if (current.status === 'released' || current.status === 'expired') return false;
+    throw invalid(current, 'released');
   }
-  await giveBack(tx, deps, r, 'release', actor, reason.slice(0, 500));
+  const items = await reservations.settleItems(tx, id, 'released', now);
+  await giveBack(tx, deps, r, items, 'release', actor, reason.slice(0, 500));
   return true;
 }
 
-/** WH-P0-02: shipped — confirmed → fulfilled deducts on_hand and reserved exactly once. */
+/**
+ * WH-P0-02: the whole reservation shipped — confirmed → fulfilled deducts on_hand and reserved
+ * exactly once for every item not settled yet (a warehouse already shipped or cancelled by
+ * fulfillment keeps its settlement).
+ */
 export async function fulfilReservation(ctx: Ctx, deps: WarehouseDeps, id: string): Promise<void> {
   await transaction(deps.db, async (tx) => {
     const r = await load(tx, id);
-    if (!(await reservations.transition(tx, id, sourcesOf('fulfilled'), 'fulfilled', deps.clock.now()))) {
-      const now = await load(tx, id);
-      if (now.status === 'fulfilled') return;
-      throw invalid(now, 'fulfilled');
+    const now = deps.clock.now();
+    if (!(await reservations.transition(tx, id, sourcesOf('fulfilled'), 'fulfilled', now))) {
+      const current = await load(tx, id);
+      if (current.status === 'fulfilled') return;
+      throw invalid(current, 'fulfilled');
     }
-    await changeStock(
-      tx,
-      deps,
-      r.allocations.map((a) => ({
-        warehouseId: a.warehouseId,
-        sku: a.sku,
-        deltaOnHand: -a.quantity,
-        deltaReserved: -a.quantity,
-      })),
-      { reason: 'fulfil', reference: r.id, note: null, actor: actorId(ctx) },
-    );
+    const items = await reservations.settleItems(tx, id, 'fulfilled', now);
+    await deduct(tx, deps, r, items, actorId(ctx));
   });
   ctx.logger.info({ reservationId: id }, 'reservation fulfilled');
 }
@@ -164,7 +207,15 @@ export async function expireReservation(deps: WarehouseDeps, id: string, actor: 
     const r = await load(tx, id);
     if (r.status !== 'active' || r.expiresAt > now) return false;
     if (!(await reservations.transition(tx, id, sourcesOf('expired'), 'expired', now))) return false;
-    await giveBack(tx, deps, r, 'expire', actor, null);
+    await giveBack(
+      tx,
+      deps,
+      r,
+      await reservations.settleItems(tx, id, 'released', now),
+      'expire',
+      actor,
+      null,
+    );
     await tx.publish('warehouse.inventory.reservation_expired', r.orderId, {
       orderId: r.orderId,
       reservationIds: [r.id],

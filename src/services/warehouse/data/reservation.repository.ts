@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Allocation, ReservationStatus } from '../contract/client.js';
 import { table } from './sql.js';
-import type { ShipToJson, WarehouseDB } from './tables.js';
+import type { ItemSettlement, ShipToJson, WarehouseDB } from './tables.js';
 
 /** Reservations and their items. Status changes are guarded updates (`WHERE status IN (…)`). */
 type Db = Kysely<WarehouseDB>;
@@ -13,7 +13,16 @@ export interface Reservation {
   orderId: string;
   status: ReservationStatus;
   expiresAt: Date;
+  /** The day whose capacity the reservation consumed (given back with released items). */
+  capacityDay: string;
   allocations: Allocation[];
+}
+
+/** An item's units as a settlement claimed them. */
+export interface SettledItem {
+  warehouseId: string;
+  sku: string;
+  quantity: number;
 }
 
 export interface NewReservationRow {
@@ -38,6 +47,7 @@ export const reservationRepository = {
         'r.order_id',
         'r.status',
         'r.expires_at',
+        sql<string>`to_char(r.capacity_day, 'YYYY-MM-DD')`.as('capacity_day'),
         'ri.warehouse_id',
         'ri.sku',
         'ri.quantity',
@@ -54,6 +64,7 @@ export const reservationRepository = {
       orderId: first.order_id,
       status: first.status,
       expiresAt: first.expires_at,
+      capacityDay: first.capacity_day,
       allocations: rows.flatMap((r) =>
         r.sku !== null && r.warehouse_id !== null && r.quantity !== null
           ? [{ sku: r.sku, warehouseId: r.warehouse_id, quantity: r.quantity }]
@@ -118,6 +129,80 @@ export const reservationRepository = {
     if (options.notExpiredAt) query = query.where('expires_at', '>', options.notExpiredAt);
     const result = await query.executeTakeFirst();
     return result.numUpdatedRows > 0n;
+  },
+
+  /**
+   * The order's reservations that hold (or held) items in the warehouse, the live ones first
+   * (normally exactly one: a reservation per order).
+   */
+  async findByOrderAndWarehouse(
+    db: Db | Tx,
+    orderId: string,
+    warehouseId: string,
+  ): Promise<{ id: string; status: ReservationStatus }[]> {
+    const rows = await db
+      .selectFrom('reservations as r')
+      .select(['r.id', 'r.status', 'r.created_at'])
+      .where('r.order_id', '=', orderId)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('reservation_items as ri')
+            .select('ri.sku')
+            .whereRef('ri.reservation_id', '=', 'r.id')
+            .where('ri.warehouse_id', '=', warehouseId),
+        ),
+      )
+      .orderBy('r.created_at', 'desc')
+      .orderBy('r.id')
+      .execute();
+    const rank = (s: ReservationStatus) =>
+      s === 'confirmed' || s === 'active' ? 0 : s === 'fulfilled' ? 1 : 2;
+    return rows.map((r) => ({ id: r.id, status: r.status })).sort((a, b) => rank(a.status) - rank(b.status));
+  },
+
+  /** Locks the reservation row: item settlements of one reservation serialize on it. */
+  async lock(tx: Tx, id: string): Promise<ReservationStatus | undefined> {
+    const row = await tx
+      .selectFrom('reservations')
+      .select('status')
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    return row?.status;
+  },
+
+  /**
+   * WH-P0-02: claims the reservation's unsettled items (of one warehouse, or all) for `how` in one
+   * conditional UPDATE and returns them: an item is settled exactly once, so the stock change that
+   * follows with the returned rows is applied once however often this runs.
+   */
+  async settleItems(
+    tx: Tx,
+    reservationId: string,
+    how: ItemSettlement,
+    now: Date,
+    warehouseId?: string,
+  ): Promise<SettledItem[]> {
+    let q = tx
+      .updateTable('reservation_items')
+      .set({ settled: how, settled_at: now })
+      .where('reservation_id', '=', reservationId)
+      .where('settled', 'is', null);
+    if (warehouseId) q = q.where('warehouse_id', '=', warehouseId);
+    const rows = await q.returning(['warehouse_id', 'sku', 'quantity']).execute();
+    return rows.map((r) => ({ warehouseId: r.warehouse_id, sku: r.sku, quantity: r.quantity }));
+  },
+
+  /** How the reservation's items (optionally of one warehouse) stand: null for an unsettled one. */
+  async settlements(
+    db: Db | Tx,
+    reservationId: string,
+    warehouseId?: string,
+  ): Promise<(ItemSettlement | null)[]> {
+    let q = db.selectFrom('reservation_items').select('settled').where('reservation_id', '=', reservationId);
+    if (warehouseId) q = q.where('warehouse_id', '=', warehouseId);
+    return (await q.execute()).map((r) => r.settled);
   },
 
   /** WH-P0-02: a page of active reservations past their TTL, keyset on (expires_at, id). */

@@ -295,17 +295,22 @@ export const stockRepository = {
     return result.rows.map((r) => r.warehouse_id);
   },
 
-  /** Gives a reservation's capacity back to the day it was taken from (release, expiry). */
-  async returnCapacity(tx: Tx, reservationId: string): Promise<void> {
+  /**
+   * Gives released units' capacity back to the day their reservation took it from (release,
+   * expiry, a cancelled warehouse leg). Shipped units keep theirs: they did go out that day.
+   */
+  async returnCapacity(
+    tx: Tx,
+    day: string,
+    items: readonly { warehouseId: string; quantity: number }[],
+  ): Promise<void> {
+    const units = new Map<string, number>();
+    for (const i of items) units.set(i.warehouseId, (units.get(i.warehouseId) ?? 0) + i.quantity);
+    if (units.size === 0) return;
+    const rows = [...units].map(([w, n]) => sql`(${w}::uuid, ${n}::int)`);
     await sql`
       UPDATE ${table('capacity_usage')} AS cu SET units = cu.units - v.units
-      FROM (
-        SELECT ri.warehouse_id, r.capacity_day, sum(ri.quantity)::int AS units
-        FROM ${table('reservation_items')} AS ri
-        JOIN ${table('reservations')} AS r ON r.id = ri.reservation_id
-        WHERE ri.reservation_id = ${reservationId}
-        GROUP BY ri.warehouse_id, r.capacity_day
-      ) AS v
-      WHERE cu.warehouse_id = v.warehouse_id AND cu.day = v.capacity_day`.execute(tx);
+      FROM ${values(rows)} AS v(warehouse_id, units)
+      WHERE cu.warehouse_id = v.warehouse_id AND cu.day = ${day}::date`.execute(tx);
   },
 };

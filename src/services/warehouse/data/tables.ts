@@ -11,6 +11,21 @@ export interface WarehouseDB {
   reservation_items: ReservationItemsTable;
   capacity_usage: CapacityUsageTable;
   order_sequences: OrderSequencesTable;
+  restocks: RestocksTable;
+}
+
+/** 0003: one row per restock reference (idempotency of `WarehouseClient.restock`). */
+export interface RestocksTable {
+  reference: string;
+  items: ColumnType<RestockItem[], string, never>;
+  actor: string;
+  created_at: Date;
+}
+
+export interface RestockItem {
+  warehouseId: string;
+  sku: string;
+  quantity: number;
 }
 
 /** 0002: last applied orders.order.status_changed sequence per order (G6). */
@@ -69,6 +84,7 @@ export type LedgerReason =
   | 'release'
   | 'expire'
   | 'fulfil'
+  | 'restock'
   | 'reconciliation';
 
 export interface ShipToJson {
@@ -90,11 +106,17 @@ export interface ReservationsTable {
   updated_at: Timestamp;
 }
 
+/** How a reservation item ended (0003): its units shipped, or went back to available. */
+export type ItemSettlement = 'fulfilled' | 'released';
+
 export interface ReservationItemsTable {
   reservation_id: string;
   warehouse_id: string;
   sku: string;
   quantity: number;
+  /** 0003: null while the item still holds its units (counted in `reserved`). */
+  settled: ColumnType<ItemSettlement | null, ItemSettlement | null | undefined, ItemSettlement | null>;
+  settled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface CapacityUsageTable {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, LIVE_STATUSES, RESERVATION_STATUSES, sourcesOf } from './reservation-status.js';
+import {
+  canTransition,
+  LIVE_STATUSES,
+  RESERVATION_STATUSES,
+  settledStatus,
+  sourcesOf,
+} from './reservation-status.js';
 
 const allowed = new Set([
   'active>confirmed',
@@ -21,5 +27,18 @@ describe('reservation status transitions', () => {
     expect(sourcesOf('expired')).toEqual(['active']);
     expect(sourcesOf('fulfilled')).toEqual(['confirmed']);
     expect(LIVE_STATUSES).toEqual(sourcesOf('released'));
+  });
+});
+
+describe('settledStatus', () => {
+  it('waits while an item holds its units', () => {
+    expect(settledStatus([])).toBeUndefined();
+    expect(settledStatus(['fulfilled', null])).toBeUndefined();
+  });
+
+  it('is fulfilled when anything shipped, released when everything went back', () => {
+    expect(settledStatus(['fulfilled', 'fulfilled'])).toBe('fulfilled');
+    expect(settledStatus(['released', 'fulfilled'])).toBe('fulfilled');
+    expect(settledStatus(['released', 'released'])).toBe('released');
   });
 });

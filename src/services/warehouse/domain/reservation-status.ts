@@ -24,3 +24,15 @@ export const sourcesOf = (to: ReservationStatus): ReservationStatus[] =>
 
 /** Stock is held (counted in `reserved`) while a reservation is live. */
 export const LIVE_STATUSES: readonly ReservationStatus[] = ['active', 'confirmed'];
+
+/**
+ * The status a reservation ends in once every item is settled (fulfillment ships or cancels one
+ * warehouse at a time): `fulfilled` when anything shipped, `released` when all went back;
+ * undefined while an item still holds its units.
+ */
+export function settledStatus(
+  items: readonly ('fulfilled' | 'released' | null)[],
+): 'fulfilled' | 'released' | undefined {
+  if (items.length === 0 || items.some((s) => s === null)) return undefined;
+  return items.includes('fulfilled') ? 'fulfilled' : 'released';
+}

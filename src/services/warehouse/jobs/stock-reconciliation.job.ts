@@ -17,9 +17,10 @@ interface Drift {
 
 /**
  * Hourly (WAREHOUSE_RECONCILIATION_CRON) check of every stock row, in keyset batches over
- * (warehouse_id, sku): `reserved` must equal the units of its live (active|confirmed) reservation
- * items, and `on_hand` the sum of its ledger deltas (WH-P1-03). One statement per batch reads a
- * consistent snapshot of both.
+ * (warehouse_id, sku): `reserved` must equal the units of its live reservation items (unsettled
+ * items of active|confirmed reservations: a warehouse that shipped or cancelled holds none), and
+ * `on_hand` the sum of its ledger deltas (WH-P1-03). One statement per batch reads a consistent
+ * snapshot of both.
  *
  * - reserved drift: reservations are the truth; `reserved` is set to their sum.
  * - on_hand drift: the row is what operators set and counted, so it stays; the unexplained
@@ -45,7 +46,8 @@ export function stockReconciliationJob(deps: WarehouseDeps, cron: string): JobDe
             COALESCE((
               SELECT sum(ri.quantity) FROM ${table('reservation_items')} AS ri
               JOIN ${table('reservations')} AS r ON r.id = ri.reservation_id
-              WHERE ri.warehouse_id = s.warehouse_id AND ri.sku = s.sku AND r.status IN ('active', 'confirmed')
+              WHERE ri.warehouse_id = s.warehouse_id AND ri.sku = s.sku AND ri.settled IS NULL
+                AND r.status IN ('active', 'confirmed')
             ), 0)::int AS live_reserved,
             COALESCE((
               SELECT sum(l.delta_on_hand) FROM ${table('inventory_ledger')} AS l
