@@ -168,6 +168,14 @@ export class FakeWarehouse implements WarehousePort {
     this.reservations.set(r.id, r);
     return { ok: true as const, reservationId: r.id, expiresAt: new Date().toISOString(), allocations };
   }
+  /** Returns put units back where they shipped from, once per reference (the port's contract). */
+  restocked = new Set<string>();
+  async restock(_ctx: unknown, req: Parameters<WarehousePort['restock']>[1]) {
+    if (this.restocked.has(req.reference)) return;
+    this.restocked.add(req.reference);
+    for (const i of req.items)
+      this.put(i.warehouseId, i.sku, (this.stock.get(i.warehouseId)?.get(i.sku) ?? 0) + i.quantity);
+  }
   async release(_ctx: unknown, id: string) {
     if (this.releaseFails)
       throw new AppError('unavailable', 'warehouse_unavailable', 'release failed (test)');
@@ -206,6 +214,10 @@ export class FakeShipping implements ShippingPort {
   async quote(optionId: string, req: Parameters<ShippingPort['quote']>[1]) {
     this.calls++;
     return this.all(req.currency, req.weightGrams).find((o) => o.id === optionId);
+  }
+  /** Checkout tests never get as far as shipments. */
+  async shipmentsForOrder() {
+    return [];
   }
 }
 
@@ -279,6 +291,25 @@ export class FakePayment implements PaymentPort {
   async paymentsForOrder(orderId: string) {
     return [...this.payments.values()].filter((p) => p.orderId === orderId);
   }
+  /** Returns' refunds (this rig runs no returns; the port requires it). Idempotent per key. */
+  refunds = new Map<string, string>();
+  async refund(_ctx: unknown, paymentId: string, amount: Money, key: string) {
+    const p = this.payments.get(paymentId);
+    if (!p || (p.status !== 'captured' && p.status !== 'partially_refunded'))
+      return { ok: false as const, reason: 'refund_failed' as const, paymentId, detail: 'not refundable' };
+    if (!this.refunds.has(key)) {
+      this.refunds.set(key, newId());
+      p.refundedAmount = add(p.refundedAmount, amount);
+      p.status = p.refundedAmount.amount === p.capturedAmount.amount ? 'refunded' : 'partially_refunded';
+    }
+    return {
+      ok: true as const,
+      paymentId,
+      refundId: this.refunds.get(key)!,
+      status: p.status as 'refunded' | 'partially_refunded',
+      refundedAmount: p.refundedAmount,
+    };
+  }
   live() {
     return [...this.payments.values()].filter((p) => p.status === 'authorized' || p.status === 'pending');
   }
@@ -322,6 +353,8 @@ export async function startOrderRig(kind: TestDatabase, env: Record<string, stri
     clock,
     metrics,
     ...fakes,
+    // Checkout tests never get as far as fulfillment.
+    fulfillments: { forOrder: async () => [] },
   });
   await migrateSchema(database, 'order', platformMigrations());
   await migrateSchema(database, 'order', readMigrations(module.migrations!));

@@ -19,8 +19,17 @@ export const QUIET_JOBS: Record<string, string> = {
   ORDER_CART_CLEANUP_CRON: NEVER,
   PAYMENT_SETTLEMENT_CRON: NEVER,
   WAREHOUSE_RESERVATION_EXPIRY_CRON: NEVER,
+  ORDER_DELIVERY_CHECK_CRON: NEVER,
+  ORDER_COMPLETION_CRON: NEVER,
+  ORDER_RETURN_COMPENSATION_CRON: NEVER,
+  FULFILLMENT_SLA_BREACH_CRON: NEVER,
+  FULFILLMENT_AUTO_COMPLETE_CRON: NEVER,
+  SHIPPING_SHIPMENT_RETRY_CRON: NEVER,
+  SHIPPING_TRACKING_POLL_CRON: NEVER,
   RATE_LIMIT_ENABLED: 'false',
 };
+/** Everything an order needs from placement to delivery. */
+export const DELIVERY_SERVICES = [...SERVICES, 'fulfillment'];
 
 export interface GuestOrder {
   id: string;
@@ -35,7 +44,9 @@ export interface OrderBody {
   payment: { id: string; method: string; status: string };
   totals: { total: { amount: string; currency: string } };
   cancellation: { by: string; reason: string | null } | null;
-  items: { sku: string; quantity: number; warehouseId: string }[];
+  items: { id: string; sku: string; quantity: number; warehouseId: string }[];
+  shipments: { id: string; status: string; carrier: string; trackingNumber: string | null }[];
+  deliveredAt: string | null;
 }
 
 export interface OrderWorld {
@@ -51,7 +62,8 @@ export interface OrderWorld {
   adminCall(method: string, url: string, payload?: unknown): Promise<LightMyRequestResponse>;
   product(sku: string, amount: string, onHand: number): Promise<void>;
   reserved(sku: string): Promise<number>;
-  checkout(items: [string, number][], payment: object): Promise<GuestOrder>;
+  /** `carrier`: take the first shipping option of that carrier (default: the first option). */
+  checkout(items: [string, number][], payment: object, carrier?: string): Promise<GuestOrder>;
   read(o: GuestOrder): Promise<OrderBody>;
   waitForOrder(o: GuestOrder, what: string, ok: (b: OrderBody) => boolean): Promise<OrderBody>;
   runJob(service: string, job: string): Promise<void>;
@@ -67,8 +79,9 @@ export interface OrderWorld {
 export async function startOrderWorld(
   kind: TestDatabase,
   env: Record<string, string> = {},
+  services: readonly string[] = SERVICES,
 ): Promise<OrderWorld> {
-  const platform = await startTestPlatform(kind, { services: SERVICES, env: { ...QUIET_JOBS, ...env } });
+  const platform = await startTestPlatform(kind, { services: [...services], env: { ...QUIET_JOBS, ...env } });
   const admin = bearer((await loginAs(platform.app)).accessToken);
   const inject: OrderWorld['inject'] = (method, url, payload, headers = {}) =>
     platform.app.inject({
@@ -113,7 +126,7 @@ export async function startOrderWorld(
       const inv = await ok(adminCall('GET', `/admin/inventory/${sku}`));
       return inv.items.reduce((n: number, i: { reserved: number }) => n + i.reserved, 0);
     },
-    async checkout(items, payment) {
+    async checkout(items, payment, carrier) {
       const created = await inject('POST', '/carts', { currency: 'USD' });
       expect(created.statusCode, created.body).toBe(201);
       const { id, cartToken: token } = created.json();
@@ -122,7 +135,8 @@ export async function startOrderWorld(
         expect((await inject('POST', `/carts/${id}/items`, { sku, quantity }, h)).statusCode).toBe(200);
       expect((await inject('PUT', `/carts/${id}/shipping-address`, ADDRESS, h)).statusCode).toBe(200);
       const options = await inject('GET', `/carts/${id}/shipping-options`, undefined, h);
-      const optionId = options.json().items[0].id;
+      const offered: { id: string; carrier: string }[] = options.json().items;
+      const optionId = (carrier ? offered.find((o) => o.carrier === carrier) : offered[0])!.id;
       expect((await inject('PUT', `/carts/${id}/shipping-method`, { optionId }, h)).statusCode).toBe(200);
       const res = await inject(
         'POST',

@@ -56,14 +56,10 @@ export const captureRequested = defineEvent({
 
 const returnItem = z.object({ sku, quantity, warehouseId: id.nullable() });
 const returnBase = z.object({ returnId: id, orderId: id, customerId: id.nullable(), occurredAt });
-const returnConsumers = [
-  'warehouse',
-  'payment',
-  'fulfillment',
-  'notification',
-  'analytics',
-  'customer',
-] as const;
+// Restock (warehouse) and refund (payment) are the return's compensable steps, run by the order
+// service through their clients before it announces `completed` (docs/order-lifecycle.md
+// "Returns"), so they are not consumers of these topics: the event tells the rest of the store.
+const returnConsumers = ['notification', 'analytics', 'customer'] as const;
 const returnTopic = <const T extends string, S extends z.ZodType>(topic: T, schema: S, description: string) =>
   defineEvent({
     topic,
@@ -89,5 +85,5 @@ export const returnRejected = returnTopic(
 export const returnCompleted = returnTopic(
   'orders.return.completed',
   returnBase.extend({ items: z.array(returnItem), refund: money }),
-  'Returned goods received: warehouse restocks, payment refunds.',
+  'Returned goods received, restocked to the warehouses they shipped from and refunded.',
 );

@@ -139,7 +139,7 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
   payment: { needs: [], create: (deps) => createPaymentModule(deps) },
   order: {
     needs: ['catalog', 'pricing', 'warehouse', 'shipping', 'payment'],
-    create: (deps, clients) =>
+    create: (deps, clients, enabled) =>
       createOrderModule({
         ...deps,
         catalog: clients.catalog!,
@@ -147,6 +147,10 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
         warehouse: clients.warehouse!,
         shipping: clients.shipping!,
         payment: clients.payment!,
+        // Without fulfillment in this process nothing can have shipped: no fulfillments.
+        fulfillments: {
+          forOrder: async (orderId) => (enabled.has('fulfillment') ? clients.fulfillment!.forOrder(orderId) : []),
+        },
       }),
   },
   // Reacts to the order's status events; calls no other service.

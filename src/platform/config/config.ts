@@ -201,6 +201,8 @@ export const settingsSchema = z.object({
   // Returns and completion (docs/order-lifecycle.md "Returns", "Completion").
   ORDER_RETURN_WINDOW_DAYS: int(0, 365).default(30),
   ORDER_COMPLETION_CRON: z.string().min(1).default('31 * * * *'),
+  // Shipped orders told "all delivered" whose check against shipping a kick missed.
+  ORDER_DELIVERY_CHECK_CRON: z.string().min(1).default('*/5 * * * *'),
   ORDER_RETURN_COMPENSATION_CRON: z.string().min(1).default('*/2 * * * *'),
   ORDER_RETURN_STEP_MAX_ATTEMPTS: int(1, 100).default(8),
   ORDER_RETURN_STEP_RETRY_BASE_MS: int(1, 3_600_000).default(30_000),

@@ -1,6 +1,9 @@
+import { KickQueue } from '../../platform/eventing/kick-queue.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
 import { money, toJson } from '../../platform/money.js';
+import type { FulfillmentClient } from '../fulfillment/contract/client.js';
 import type { PaymentClient } from '../payment/contract/client.js';
+import type { ShippingClient } from '../shipping/contract/client.js';
 import { captureCompensations } from './app/capture.js';
 import { checkoutCompensations } from './app/checkout.compensation.js';
 import { purgeIdempotencyKeys, recoverAbandonedCheckouts } from './app/checkout-recovery.js';
@@ -14,9 +17,11 @@ import {
   type ShippingPort,
   type WarehousePort,
 } from './app/deps.js';
-import { KickQueue } from '../../platform/eventing/kick-queue.js';
 import { createOrderMetrics } from './app/order.metrics.js';
+import { createReturnMetrics } from './app/return.metrics.js';
+import { type ReturnDeps, returnStepPolicy } from './app/return-deps.js';
 import { captureRequestedConsumer } from './consumers/capture-requested.consumer.js';
+import { deliveryEventConsumers } from './consumers/delivery-events.consumer.js';
 import { paymentEventConsumers } from './consumers/payment-events.consumer.js';
 import { reservationExpiredConsumer } from './consumers/reservation-expired.consumer.js';
 import type { OrderClient } from './contract/client.js';
@@ -25,15 +30,20 @@ import type { OrderDB } from './data/tables.js';
 import { registerCartRoutes } from './http/cart.routes.js';
 import { registerCheckoutRoutes } from './http/checkout.routes.js';
 import { registerOrderRoutes } from './http/order.routes.js';
+import { registerReturnRoutes } from './http/return.routes.js';
+import { deliveryJobs } from './jobs/delivery.jobs.js';
 import { orderLifecycleJobs } from './jobs/order.jobs.js';
+import { returnCompensationJob } from './jobs/return-compensation.job.js';
 
 /** The registry passes the full clients; the service uses only its ports of them (app/deps.ts). */
 export type OrderModuleDeps = PlatformDeps<OrderDB> & {
   catalog: CatalogPort;
   pricing: PricingPort;
   warehouse: WarehousePort;
-  shipping: ShippingPort;
+  shipping: ShippingPort & Pick<ShippingClient, 'shipmentsForOrder'>;
   payment: PaymentPort & Pick<PaymentClient, 'capture'>;
+  /** Built after order (it reacts to order events): resolved per call. */
+  fulfillments: Pick<FulfillmentClient, 'forOrder'>;
 };
 
 /**
@@ -58,8 +68,17 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
     payment: deps.payment,
     metrics: createOrderMetrics(deps.metrics),
     capture: capturePolicy(deps.config),
+    shipments: deps.shipping,
+    fulfillments: deps.fulfillments,
   };
   const kicks = new KickQueue(deps.logger);
+  // Returns: request/approve/reject/receive, then restock and refund as retried steps.
+  const returns: ReturnDeps = {
+    ...lifecycle,
+    returnMetrics: createReturnMetrics(deps.metrics),
+    steps: returnStepPolicy(deps.config),
+    kicks,
+  };
 
   const client: OrderClient = {
     async getOrder(orderId) {
@@ -84,16 +103,25 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
   return {
     name: 'order',
     migrations: new URL('./data/migrations/', import.meta.url),
-    publishes: ['orders.order.status_changed', 'orders.payment.capture_requested'],
+    publishes: [
+      'orders.order.status_changed',
+      'orders.payment.capture_requested',
+      'orders.return.requested',
+      'orders.return.approved',
+      'orders.return.rejected',
+      'orders.return.completed',
+    ],
     routes: (http) => {
       registerCartRoutes(http, app);
       registerCheckoutRoutes(http, app);
       registerOrderRoutes(http, lifecycle);
+      registerReturnRoutes(http, returns);
     },
     consumers: [
       captureRequestedConsumer(lifecycle, kicks),
       ...paymentEventConsumers(lifecycle),
       reservationExpiredConsumer(lifecycle),
+      ...deliveryEventConsumers(lifecycle, kicks),
     ],
     jobs: [
       {
@@ -108,6 +136,8 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
         handler: async () => ({ items: await purgeIdempotencyKeys(app, batch) }),
       },
       ...orderLifecycleJobs(lifecycle),
+      ...deliveryJobs(lifecycle),
+      returnCompensationJob(returns),
     ],
     compensations: { ...checkoutCompensations(app), ...captureCompensations(lifecycle) },
     client,

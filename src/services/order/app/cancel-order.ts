@@ -6,7 +6,7 @@ import { isOwner, type Requester } from '../domain/cart-token.js';
 import { ADMIN_CANCELLABLE, OWNER_CANCELLABLE } from '../domain/order-status.js';
 import type { LifecycleDeps } from './deps.js';
 import { applyToOrder } from './order-transition.js';
-import { type OrderView, toOrderView } from './order-view.js';
+import { loadOrderView, type OrderView } from './order-view.js';
 
 /** Who asks to cancel: the order's owner (guest token or customer) or an admin with orders:write. */
 export type Canceller = { kind: 'owner'; who: Requester } | { kind: 'admin'; adminId: string };
@@ -57,6 +57,17 @@ export async function cancelOrder(
         `Orders can be cancelled within ${deps.config.ORDER_CANCELLATION_WINDOW_MINUTES} minutes of placing them; contact support`,
       );
   }
+  if (order.status === 'processing') {
+    // 02-events.md: cancelled only "before anything shipped". A warehouse leg may have shipped
+    // (in part) while another is still being packed; fulfillment knows.
+    const legs = await deps.fulfillments.forOrder(orderId);
+    if (legs.some((f) => f.hasShippedPackages))
+      throw new AppError(
+        'conflict',
+        'order_partially_shipped',
+        'Part of this order already left a warehouse; it can no longer be cancelled (return it once delivered)',
+      );
+  }
   const cancelledBy = by.kind === 'admin' ? 'admin' : 'customer';
   const updated = await transaction(deps.db, (tx) =>
     applyToOrder(tx, orderId, now, (current) => {
@@ -82,5 +93,5 @@ export async function cancelOrder(
   if (!updated) throw conflict(`Order ${orderId} changed while cancelling; retry`);
   deps.metrics.cancellations.inc({ reason: `by_${cancelledBy}` });
   ctx.logger.info({ orderId, by: cancelledBy }, 'order cancelled');
-  return toOrderView(updated, await orders.listItems(deps.db, orderId));
+  return loadOrderView(deps.db, updated);
 }

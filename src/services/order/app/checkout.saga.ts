@@ -239,6 +239,12 @@ export async function runCheckout(
       cancelled_by: null,
       cancel_reason: null,
       reservation_released_at: null,
+      processing_at: null,
+      shipped_at: null,
+      delivered_at: null,
+      completed_at: null,
+      all_fulfillments_shipped_at: null,
+      all_shipments_delivered_at: null,
     };
     const view = toOrderView(order, orderItems);
     await createOrder(deps, cart, order, orderItems, view, claim);

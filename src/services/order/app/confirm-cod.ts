@@ -4,7 +4,7 @@ import { transaction } from '../../../platform/eventing/index.js';
 import { orderRepository as orders } from '../data/order.repository.js';
 import type { LifecycleDeps } from './deps.js';
 import { applyToOrder } from './order-transition.js';
-import { type OrderView, toOrderView } from './order-view.js';
+import { loadOrderView, type OrderView } from './order-view.js';
 
 export const COD_CONFIRMED_BY_ADMIN = 'cod_confirmed_by_admin';
 
@@ -30,5 +30,5 @@ export async function confirmCodOrder(ctx: Ctx, deps: LifecycleDeps, orderId: st
   );
   if (!updated) throw notFound('Order', orderId);
   ctx.logger.info({ orderId }, 'COD order confirmed by an operator');
-  return toOrderView(updated, await orders.listItems(deps.db, orderId));
+  return loadOrderView(deps.db, updated);
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../../../platform/clock.js';
 import type { Config } from '../../../platform/config/config.js';
 import type { Logger } from '../../../platform/logging/logger.js';
 import type { CatalogClient } from '../../catalog/contract/client.js';
+import type { FulfillmentClient } from '../../fulfillment/contract/client.js';
 import type { PaymentClient } from '../../payment/contract/client.js';
 import type { PricingClient } from '../../pricing/contract/client.js';
 import type { ShippingClient } from '../../shipping/contract/client.js';
@@ -17,9 +18,9 @@ import type { OrderMetrics } from './order.metrics.js';
  */
 export type CatalogPort = Pick<CatalogClient, 'getProductsBySku'>;
 export type PricingPort = Pick<PricingClient, 'quote' | 'unitPrices' | 'tax'>;
-export type WarehousePort = Pick<WarehouseClient, 'reserve' | 'release'>;
+export type WarehousePort = Pick<WarehouseClient, 'reserve' | 'release' | 'restock'>;
 export type ShippingPort = Pick<ShippingClient, 'options' | 'quote'>;
-export type PaymentPort = Pick<PaymentClient, 'authorize' | 'void' | 'paymentsForOrder'>;
+export type PaymentPort = Pick<PaymentClient, 'authorize' | 'void' | 'paymentsForOrder' | 'refund'>;
 
 /** What the order service's use cases work with; built once in module.ts. Other services only via their contracts. */
 export interface OrderDeps {
@@ -39,6 +40,10 @@ export interface LifecycleDeps extends OrderDeps {
   payment: PaymentPort & Pick<PaymentClient, 'capture'>;
   metrics: OrderMetrics;
   capture: CapturePolicy;
+  /** Shipping's current picture of the order's shipments (delivery check, tracking view). */
+  shipments: Pick<ShippingClient, 'shipmentsForOrder'>;
+  /** Whether anything of a processing order left a warehouse (admin cancellation stops there). */
+  fulfillments: Pick<FulfillmentClient, 'forOrder'>;
 }
 
 /** The idempotency scope of POST /checkout (keys are client-generated; ownership is checked first). */

@@ -2,29 +2,42 @@ import { notFound } from '../../../platform/errors/app-error.js';
 import { toJson } from '../../../platform/money.js';
 import type { PaymentView } from '../../payment/contract/client.js';
 import { type OrderFilter, orderRepository as orders } from '../data/order.repository.js';
+import { shipmentRepository } from '../data/shipment.repository.js';
 import { decodeOrderCursor, encodeOrderCursor } from '../domain/order-cursor.js';
-import type { OrderDeps } from './deps.js';
-import { type OrderView, toOrderView } from './order-view.js';
+import type { LifecycleDeps, OrderDeps } from './deps.js';
+import { trackingJson } from './order-tracking.js';
+import { loadOrderView, type OrderView, toOrderView } from './order-view.js';
 
 export interface Page {
   limit: number;
   cursor?: string | undefined;
 }
 
-/** One page of orders with their items: two statements whatever the page size (no N+1). */
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = out.get(key(r));
+    if (list) list.push(r);
+    else out.set(key(r), [r]);
+  }
+  return out;
+}
+
+/** One page of orders with their items and shipments: three statements whatever the page size (no N+1). */
 async function pageOf(deps: OrderDeps, filter: OrderFilter, page: Page) {
   const rows = await orders.page(deps.db, filter, decodeOrderCursor(page.cursor), page.limit);
   const more = rows.length > page.limit;
   const shown = more ? rows.slice(0, page.limit) : rows;
-  const items = await orders.listItemsOf(
-    deps.db,
-    shown.map((o) => o.id),
-  );
-  const byOrder = new Map<string, typeof items>();
-  for (const i of items) byOrder.set(i.order_id, [...(byOrder.get(i.order_id) ?? []), i]);
+  const ids = shown.map((o) => o.id);
+  const [items, shipments] = await Promise.all([
+    orders.listItemsOf(deps.db, ids),
+    shipmentRepository.ofOrders(deps.db, ids),
+  ]);
+  const itemsOf = groupBy(items, (i) => i.order_id);
+  const shipmentsOf = groupBy(shipments, (s) => s.order_id);
   return {
     rows: shown,
-    views: shown.map((o) => toOrderView(o, byOrder.get(o.id) ?? [])),
+    views: shown.map((o) => toOrderView(o, itemsOf.get(o.id) ?? [], shipmentsOf.get(o.id) ?? [])),
     nextCursor: more ? encodeOrderCursor(shown.at(-1)!.id) : null,
   };
 }
@@ -73,13 +86,22 @@ const paymentJson = (p: PaymentView) => ({
   refundedAmount: toJson(p.refundedAmount),
 });
 
-/** GET /admin/orders/{id}: the owner's view plus operator fields and the payments (payment client). */
-export async function getAdminOrder(deps: OrderDeps, id: string) {
+/**
+ * GET /admin/orders/{id}: the owner's view plus operator fields, the payments (payment client) and
+ * the shipments with their tracking events (shipping client).
+ */
+export async function getAdminOrder(deps: LifecycleDeps, id: string) {
   const order = await orders.findOrder(deps.db, id);
   if (!order) throw notFound('Order', id);
-  const [items, payments] = await Promise.all([
-    orders.listItems(deps.db, id),
+  const [view, payments, shipments] = await Promise.all([
+    loadOrderView(deps.db, order),
     deps.payment.paymentsForOrder(id),
+    deps.shipments.shipmentsForOrder(id),
   ]);
-  return { ...toOrderView(order, items), ...adminExtras(order), payments: payments.map(paymentJson) };
+  return {
+    ...view,
+    ...adminExtras(order),
+    payments: payments.map(paymentJson),
+    tracking: shipments.map(trackingJson),
+  };
 }

@@ -1,12 +1,19 @@
+import type { Kysely } from 'kysely';
 import { notFound } from '../../../platform/errors/app-error.js';
 import { money, toJson } from '../../../platform/money.js';
 import type { OrderItemRow, OrderRow } from '../data/order.repository.js';
 import { orderRepository as orders } from '../data/order.repository.js';
+import { type OrderShipmentRow, shipmentRepository } from '../data/shipment.repository.js';
+import type { OrderDB } from '../data/tables.js';
 import { isOwner, type Requester } from '../domain/cart-token.js';
 import type { OrderDeps } from './deps.js';
 
 /** The order as checkout's 201 and GET /orders/{id} return it. One row per sku and warehouse. */
-export function toOrderView(order: OrderRow, items: readonly OrderItemRow[]) {
+export function toOrderView(
+  order: OrderRow,
+  items: readonly OrderItemRow[],
+  shipments: readonly OrderShipmentRow[] = [],
+) {
   const m = (amount: bigint) => toJson(money(amount, order.currency));
   return {
     id: order.id,
@@ -38,10 +45,20 @@ export function toOrderView(order: OrderRow, items: readonly OrderItemRow[]) {
       price: m(order.shipping),
     },
     payment: { id: order.payment_id, method: order.payment_method, status: order.payment_status },
-    // Shipments are created by the shipping service once fulfillment ships (issue 5, later step);
-    // until an order has shipped there are none.
-    shipments: [] as { id: string; carrier: string; trackingNumber: string | null; status: string }[],
+    // The order's copy of shipping's events (data/shipment.repository.ts).
+    shipments: shipments.map((s) => ({
+      id: s.id,
+      fulfillmentId: s.fulfillment_id,
+      carrier: s.carrier,
+      trackingNumber: s.tracking_number,
+      status: s.status,
+      updatedAt: s.updated_at.toISOString(),
+    })),
     confirmedAt: order.confirmed_at?.toISOString() ?? null,
+    processingAt: order.processing_at?.toISOString() ?? null,
+    shippedAt: order.shipped_at?.toISOString() ?? null,
+    deliveredAt: order.delivered_at?.toISOString() ?? null,
+    completedAt: order.completed_at?.toISOString() ?? null,
     cancellation: order.cancelled_at
       ? {
           at: order.cancelled_at.toISOString(),
@@ -57,10 +74,27 @@ export function toOrderView(order: OrderRow, items: readonly OrderItemRow[]) {
 
 export type OrderView = ReturnType<typeof toOrderView>;
 
-/** The owner's read: the guest with the cart's token, or the customer; anyone else gets 404 (G9). */
-export async function getOwnedOrder(deps: OrderDeps, id: string, who: Requester): Promise<OrderView> {
+/** The owner's order: the guest with the cart's token, or the customer; anyone else gets 404 (G9). */
+export async function findOwnedOrder(
+  deps: Pick<OrderDeps, 'db'>,
+  id: string,
+  who: Requester,
+): Promise<OrderRow> {
   const order = await orders.findOrder(deps.db, id);
   if (!order || !isOwner({ tokenHash: order.guest_token_hash, customerId: order.customer_id }, who))
     throw notFound('Order', id);
-  return toOrderView(order, await orders.listItems(deps.db, id));
+  return order;
+}
+
+export async function getOwnedOrder(deps: OrderDeps, id: string, who: Requester): Promise<OrderView> {
+  return loadOrderView(deps.db, await findOwnedOrder(deps, id, who));
+}
+
+/** The view of one order read from the database: its items and shipments (two statements). */
+export async function loadOrderView(db: Kysely<OrderDB>, order: OrderRow): Promise<OrderView> {
+  const [items, shipments] = await Promise.all([
+    orders.listItems(db, order.id),
+    shipmentRepository.ofOrders(db, [order.id]),
+  ]);
+  return toOrderView(order, items, shipments);
 }

@@ -1,7 +1,7 @@
 import { defineConsumer } from '../../../platform/eventing/index.js';
+import type { KickQueue } from '../../../platform/eventing/kick-queue.js';
 import { attemptCapture } from '../app/capture.js';
 import type { LifecycleDeps } from '../app/deps.js';
-import type { KickQueue } from '../../../platform/eventing/kick-queue.js';
 import { lifecycleRepository as lifecycle } from '../data/order-lifecycle.repository.js';
 import type { OrderDB } from '../data/tables.js';
 

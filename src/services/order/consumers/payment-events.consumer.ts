@@ -1,6 +1,7 @@
 import { defineConsumer } from '../../../platform/eventing/index.js';
 import type { LifecycleDeps } from '../app/deps.js';
 import { advancePaymentStatus, applyToOrder } from '../app/order-transition.js';
+import { recordReturnRefund } from '../app/return-completion.js';
 import type { OrderDB } from '../data/tables.js';
 
 /**
@@ -83,11 +84,19 @@ export function paymentEventConsumers(deps: Pick<LifecycleDeps, 'clock' | 'metri
     defineConsumer<'payments.refund.completed', OrderDB>({
       subscription: 'order.refund-completed',
       topic: 'payments.refund.completed',
-      async handle(tx, event) {
-        // Refunds of returns drive returned/partially_returned with the returns flow; here the
-        // order records the payment status (a cancelled order's refund).
-        const to = event.data.fullyRefunded ? 'refunded' : 'partially_refunded';
-        await advancePaymentStatus(tx, event.data.orderId, to, deps.clock.now());
+      async handle(tx, event, ctx) {
+        const { orderId, returnId, refundId, fullyRefunded } = event.data;
+        const now = deps.clock.now();
+        // A return's refund: recorded as its refund step (whichever of this and the step runner is
+        // first), completing the return when its restock is done too (docs/order-lifecycle.md).
+        // First, before the order row: returns lock their row before their order's, everywhere.
+        if (returnId) await recordReturnRefund(tx, { orderId, returnId, refundId }, now, ctx.logger);
+        // A full refund of a delivered order outside any return (a cancelled order stays cancelled).
+        else if (fullyRefunded)
+          await applyToOrder(tx, orderId, now, (o) =>
+            o.status === 'delivered' ? { to: 'refunded', reason: 'refunded' } : undefined,
+          );
+        await advancePaymentStatus(tx, orderId, fullyRefunded ? 'refunded' : 'partially_refunded', now);
       },
     }),
   ];

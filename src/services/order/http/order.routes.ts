@@ -1,12 +1,16 @@
 import { requestCtx } from '../../../platform/context.js';
-import { AppError } from '../../../platform/errors/app-error.js';
+import { AppError, validationFailed } from '../../../platform/errors/app-error.js';
 import type { HttpApp } from '../../../platform/http/types.js';
+import { IDEMPOTENCY_KEY_RE } from '../../../platform/idempotency/idempotency.js';
 import { access } from '../../../platform/security/access.js';
 import { hasPermission } from '../../../platform/security/principal.js';
+import { runBulk } from '../app/bulk-orders.js';
 import { type Canceller, cancelOrder } from '../app/cancel-order.js';
 import { confirmCodOrder } from '../app/confirm-cod.js';
 import type { LifecycleDeps } from '../app/deps.js';
 import { getAdminOrder, listAdminOrders, listCustomerOrders } from '../app/order-queries.js';
+import { getOwnedTracking } from '../app/order-tracking.js';
+import { bulkBody, bulkHeaders, bulkResultSchema } from './bulk.schemas.js';
 import { requesterOf } from './cart.routes.js';
 import {
   adminOrderDetailSchema,
@@ -18,6 +22,7 @@ import {
   orderParams,
   orderSchema,
   ownerHeaders,
+  trackingSchema,
 } from './order.schemas.js';
 
 const tags = ['orders'];
@@ -75,6 +80,23 @@ export function registerOrderRoutes(app: HttpApp, deps: LifecycleDeps): void {
   );
 
   app.get(
+    '/orders/:id/tracking',
+    {
+      config: { access: access.public() },
+      schema: {
+        tags,
+        summary: "An order's shipments with their tracking events",
+        description:
+          'The owner (guest with X-Cart-Token, or the customer); anyone else gets 404. Empty until the first parcel is handed to a carrier.',
+        params: orderParams,
+        headers: ownerHeaders,
+        response: { 200: trackingSchema },
+      },
+    },
+    async (request) => getOwnedTracking(deps, request.params.id, requesterOf(request)),
+  );
+
+  app.get(
     '/admin/orders',
     {
       config: { access: access.admin('orders:read') },
@@ -114,6 +136,49 @@ export function registerOrderRoutes(app: HttpApp, deps: LifecycleDeps): void {
       },
     },
     async (request) => getAdminOrder(deps, request.params.id.toLowerCase()),
+  );
+
+  app.post(
+    '/admin/orders/bulk',
+    {
+      config: { access: access.admin(ORDERS_WRITE) },
+      schema: {
+        tags,
+        summary: 'Bulk order creation and status updates (B2B), one result per row',
+        description: [
+          'Rows: `create` (cart → checkout with cod or bank_transfer, the same rules as the storefront), `cancel` (as an admin), `confirm` (a pending COD order).',
+          'Rows run in order, each on its own: a failed row never undoes or blocks another; 200 with per-row status and error.',
+          'Creating needs an Idempotency-Key: sending the same request again answers with the orders already created.',
+          'At most ORDER_BULK_MAX_ROWS rows (422 otherwise).',
+        ].join(' '),
+        headers: bulkHeaders,
+        body: bulkBody,
+        response: { 200: bulkResultSchema },
+      },
+    },
+    async (request) => {
+      const { operations } = request.body;
+      const max = deps.config.ORDER_BULK_MAX_ROWS;
+      if (operations.length > max)
+        throw validationFailed(`At most ${max} rows per request`, [
+          { path: 'body.operations', message: `has ${operations.length} rows; the limit is ${max}` },
+        ]);
+      const key = request.headers['idempotency-key'];
+      if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key))
+        throw validationFailed('Idempotency-Key must be 1-255 printable ASCII characters', [
+          { path: 'headers.idempotency-key', message: 'must be 1-255 printable ASCII characters' },
+        ]);
+      if (key === undefined && operations.some((o) => o.op === 'create'))
+        throw new AppError(
+          'validation',
+          'idempotency_key_required',
+          'Creating orders needs an Idempotency-Key',
+          {
+            fields: [{ path: 'headers.idempotency-key', message: 'is required when a row creates an order' }],
+          },
+        );
+      return runBulk(requestCtx(request), deps, request.principal!.id, key, operations);
+    },
   );
 
   app.post(

@@ -154,13 +154,21 @@ export const orderSchema = z.object({
     .array(
       z.object({
         id: z.string(),
+        fulfillmentId: z.string().nullable(),
         carrier: z.string(),
         trackingNumber: z.string().nullable(),
         status: z.string(),
+        updatedAt: z.string(),
       }),
     )
-    .describe('Shipments of the order once it shipped'),
+    .describe(
+      'Shipments of the order once its parcels are handed to a carrier (GET /orders/{id}/tracking has their events)',
+    ),
   confirmedAt: z.string().nullable(),
+  processingAt: z.string().nullable(),
+  shippedAt: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
   cancellation: z
     .object({ at: z.string(), by: z.enum(['customer', 'admin', 'system']), reason: z.string().nullable() })
     .nullable(),
@@ -205,6 +213,16 @@ export const adminOrderListSchema = z.object({
   items: z.array(adminOrderSchema),
   nextCursor: z.string().nullable(),
 });
+const trackedShipment = z.object({
+  id: z.string(),
+  fulfillmentId: z.string().nullable(),
+  carrier: z.string(),
+  trackingNumber: z.string().nullable(),
+  status: z.string(),
+  deliveredAt: z.string().nullable(),
+  events: z.array(z.object({ status: z.string(), note: z.string().nullable(), occurredAt: z.string() })),
+});
+
 export const adminOrderDetailSchema = adminOrderSchema.extend({
   payments: z.array(
     z.object({
@@ -217,6 +235,7 @@ export const adminOrderDetailSchema = adminOrderSchema.extend({
       refundedAmount: moneySchema,
     }),
   ),
+  tracking: z.array(trackedShipment).describe('Shipments with their tracking events (from shipping)'),
 });
 
 export const cancelOrderBody = z
@@ -231,3 +250,9 @@ export const cancelOrderBody = z
       .describe('Why the order is cancelled (kept with the order and in the status event)'),
   })
   .strict();
+
+export const trackingSchema = z.object({
+  orderId: z.string(),
+  status: z.string(),
+  shipments: z.array(trackedShipment),
+});

@@ -15,7 +15,7 @@ type Cursor = { at: Date; id: string } | undefined;
  * Walks keyset pages of `page` until a short page, the per-run cap or a stop signal, handing each
  * row to `each`; returns how many rows `each` counted. Bounded: never an unbounded SELECT.
  */
-async function sweep<R extends { id: string }>(
+export async function sweep<R extends { id: string }>(
   signal: AbortSignal,
   batch: number,
   maxPages: number,

@@ -27,3 +27,6 @@ CREATE TABLE order_shipments (
   updated_at timestamptz NOT NULL
 );
 CREATE INDEX order_shipments_order_idx ON order_shipments (order_id, id);
+-- delivery-check: shipped orders told "all delivered".
+CREATE INDEX orders_delivery_check_idx ON orders (all_shipments_delivered_at, id)
+  WHERE status = 'shipped' AND all_shipments_delivered_at IS NOT NULL;
