@@ -149,7 +149,8 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
         payment: clients.payment!,
         // Without fulfillment in this process nothing can have shipped: no fulfillments.
         fulfillments: {
-          forOrder: async (orderId) => (enabled.has('fulfillment') ? clients.fulfillment!.forOrder(orderId) : []),
+          forOrder: async (orderId) =>
+            enabled.has('fulfillment') ? clients.fulfillment!.forOrder(orderId) : [],
         },
       }),
   },

@@ -279,7 +279,9 @@ export function loadConfig(
     if (s.PAYMENT_TESTPAY_WEBHOOK_SECRETS.length === 0)
       problems.push('PAYMENT_TESTPAY_WEBHOOK_SECRETS: required in production (webhook signature secrets)');
     if (s.SHIPPING_SIMCARRIER_WEBHOOK_SECRETS.length === 0)
-      problems.push('SHIPPING_SIMCARRIER_WEBHOOK_SECRETS: required in production (webhook signature secrets)');
+      problems.push(
+        'SHIPPING_SIMCARRIER_WEBHOOK_SECRETS: required in production (webhook signature secrets)',
+      );
     if (!s.SMTP_URL)
       problems.push('SMTP_URL: required in production (the memory mail sink is for development)');
     if (!s.AUTH_JWT_KEYS && !s.AUTH_JWT_KEYS_FILE)

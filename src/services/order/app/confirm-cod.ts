@@ -1,7 +1,6 @@
 import type { Ctx } from '../../../platform/context.js';
 import { AppError, notFound } from '../../../platform/errors/app-error.js';
 import { transaction } from '../../../platform/eventing/index.js';
-import { orderRepository as orders } from '../data/order.repository.js';
 import type { LifecycleDeps } from './deps.js';
 import { applyToOrder } from './order-transition.js';
 import { loadOrderView, type OrderView } from './order-view.js';

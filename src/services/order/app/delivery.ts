@@ -55,7 +55,7 @@ export async function applyFulfillmentChange(
  */
 export async function settleDelivery(deps: LifecycleDeps, orderId: string): Promise<boolean> {
   const order = await orders.findOrder(deps.db, orderId);
-  if (!order || order.status !== 'shipped' || !order.all_shipments_delivered_at) return true;
+  if (order?.status !== 'shipped' || !order.all_shipments_delivered_at) return true;
   const told = order.all_shipments_delivered_at;
   const live = (await deps.shipments.shipmentsForOrder(orderId)).filter((s) => s.status !== 'cancelled');
   if (live.length === 0 || !live.every((s) => s.status === 'delivered')) {
