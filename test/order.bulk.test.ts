@@ -59,7 +59,10 @@ describe.each(TEST_DATABASES)('bulk orders on %s', (kind) => {
     const key = newId();
     const res = await bulk(operations, key);
     expect(res.statusCode, res.body).toBe(200);
-    const { results, summary } = res.json<{ results: Row[]; summary: { succeeded: number; failed: number } }>();
+    const { results, summary } = res.json<{
+      results: Row[];
+      summary: { succeeded: number; failed: number };
+    }>();
     expect(summary).toEqual({ succeeded: 3, failed: 2 });
     expect(results.map((r) => [r.index, r.op, r.ok, r.status])).toEqual([
       [0, 'create', true, 201],
