@@ -37,6 +37,8 @@ describe.each(databaseKinds())('shipping options and rates (%s)', (kind) => {
       database: db.database,
       clock: systemClock,
       metrics: createMetrics(),
+      // Rates never book a parcel: the order port is not reached by these tests.
+      orders: { getOrder: async () => undefined },
       pricing: {
         async convert(amount: Money, to: string) {
           conversions.push(`${amount.currency}>${to}`);

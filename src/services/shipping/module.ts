@@ -1,31 +1,119 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { KickQueue } from '../../platform/eventing/kick-queue.js';
+import { isUuid } from '../../platform/ids.js';
+import type { Logger } from '../../platform/logging/logger.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import type { OrderClient } from '../order/contract/client.js';
 import type { PricingClient } from '../pricing/contract/client.js';
+import type { ShipmentDeps } from './app/deps.js';
+import { createResilientCarriers } from './app/resilient-carriers.js';
+import { shipmentViews } from './app/shipment-view.js';
+import { createShippingMetrics } from './app/shipping.metrics.js';
 import { quoteOption, type RatesDeps, shippingOptions } from './app/shipping-rates.js';
-import { createManualCarrier, createSimcarrier } from './carriers/table-rate.carriers.js';
+import { createManualCarrier } from './carriers/manual.carrier.js';
+import { createSimcarrier } from './carriers/simcarrier.carrier.js';
+import { orderStatusConsumer } from './consumers/order-status.consumer.js';
+import { packageStatusConsumer } from './consumers/package-status.consumer.js';
 import type { ShippingClient } from './contract/client.js';
+import { shipmentRepository } from './data/shipment.repository.js';
 import type { ShippingDB } from './data/tables.js';
+import { registerCarrierWebhookRoutes } from './http/carrier-webhook.routes.js';
+import { registerShipmentRoutes } from './http/shipment.routes.js';
+import { registerSimcarrierDevRoutes } from './http/simcarrier-dev.routes.js';
+import { shipmentBookingJob } from './jobs/shipment-booking.job.js';
+import { trackingPollJob } from './jobs/tracking-poll.job.js';
 
 export type ShippingModuleDeps = PlatformDeps<ShippingDB> & {
   /** Currency conversion for options priced in another currency than the cart's. */
   pricing: Pick<PricingClient, 'convert'>;
+  /** The order's shipping address for booking a parcel (called outside any transaction). */
+  orders: Pick<OrderClient, 'getOrder'>;
 };
 
-/** Shipping's composition root (rate part): options and quotes for carts and checkout. */
+/**
+ * Shipping's composition root (04-services.md "shipping"): options and quotes for carts and
+ * checkout; shipments created from ready packages and booked with the carrier asynchronously
+ * (retries, then manual fallback: SHIP-P0-01); tracking by signed carrier webhooks and a polling
+ * job; staff status updates; cancellation with the order or package.
+ */
 export function createShippingModule(deps: ShippingModuleDeps): ServiceModule<ShippingClient> {
-  const carriers = [createSimcarrier(), createManualCarrier()];
+  const { config, logger, clock } = deps;
+  const simcarrier = createSimcarrier({
+    db: deps.db,
+    clock,
+    webhookSecrets: webhookSecrets(config.SHIPPING_SIMCARRIER_WEBHOOK_SECRETS, logger),
+    webhookToleranceSeconds: config.SHIPPING_WEBHOOK_TOLERANCE_SECONDS,
+  });
+  const carrierList = [simcarrier, createManualCarrier()];
   const rates: RatesDeps = {
     db: deps.db,
-    carriers: new Map(carriers.map((c) => [c.name, c])),
+    carriers: new Map(carrierList.map((c) => [c.name, c])),
     pricing: deps.pricing,
-    logger: deps.logger,
+    logger,
   };
+  const kicks = new KickQueue(logger);
+  const carriers = createResilientCarriers(carrierList, config.SHIPPING_CARRIER_TIMEOUT_MS, logger);
+  const app: ShipmentDeps = {
+    db: deps.db,
+    clock,
+    logger,
+    carriers,
+    orders: deps.orders,
+    kicks,
+    metrics: createShippingMetrics(deps.metrics),
+    retry: {
+      maxAttempts: config.SHIPPING_CARRIER_MAX_ATTEMPTS,
+      baseMs: config.SHIPPING_CARRIER_RETRY_BASE_MS,
+      maxMs: config.SHIPPING_CARRIER_RETRY_MAX_MS,
+    },
+    // Covers the order lookup and the carrier call (each bounded by the timeout); a crashed
+    // try becomes due again after it.
+    leaseMs: 2 * config.SHIPPING_CARRIER_TIMEOUT_MS + 5_000,
+    batchSize: config.SHIPPING_JOB_BATCH_SIZE,
+  };
+
   const client: ShippingClient = {
     options: (request) => shippingOptions(rates, request),
     quote: (optionId, request) => quoteOption(rates, optionId, request),
+    async shipmentsForOrder(orderId) {
+      if (!isUuid(orderId)) return [];
+      return shipmentViews(app.db, await shipmentRepository.forOrder(app.db, orderId.toLowerCase()));
+    },
   };
+
   return {
     name: 'shipping',
     migrations: new URL('./data/migrations/', import.meta.url),
+    publishes: ['shipping.shipment.status_changed', 'shipping.shipment.delivered'],
+    routes: async (http) => {
+      registerShipmentRoutes(http, app);
+      await registerCarrierWebhookRoutes(http, app);
+      if (!config.isProduction) registerSimcarrierDevRoutes(http, simcarrier);
+    },
+    consumers: [packageStatusConsumer(app), orderStatusConsumer(app)],
+    jobs: [
+      shipmentBookingJob(app, config.SHIPPING_SHIPMENT_RETRY_CRON),
+      trackingPollJob(app, config.SHIPPING_TRACKING_POLL_CRON),
+    ],
     client,
+    async stop() {
+      await kicks.stop();
+      carriers.shutdown();
+    },
   };
+}
+
+/**
+ * SHIPPING_SIMCARRIER_WEBHOOK_SECRETS, or (production config refuses an empty list) a per-process
+ * secret that keeps simcarrier's webhooks verifiable and unforgeable without setup. Only its
+ * fingerprint is logged.
+ */
+function webhookSecrets(configured: string[], logger: Logger): string[] {
+  if (configured.length > 0) return configured;
+  const secret = `whsec_${randomBytes(24).toString('hex')}`;
+  logger.warn(
+    { fingerprint: createHash('sha256').update(secret).digest('hex').slice(0, 12) },
+    'SHIPPING_SIMCARRIER_WEBHOOK_SECRETS is empty: generated a random simcarrier webhook secret for this process',
+  );
+  return [secret];
 }

@@ -50,12 +50,15 @@ export async function applyFulfillmentChange(
  * `allShipmentsDelivered` speaks of the shipments it had when it published — a warehouse leg
  * packed later adds more — so the order asks shipping for the current picture once it is itself
  * `shipped` (every fulfillment shipped, so every parcel has its shipment). Runs outside any
- * consumer transaction (a kick after the consumer, and the delivery-check job). Returns true when
- * there is nothing left to wait for.
+ * consumer transaction (a kick after the consumer, and the delivery-check job). Returns false
+ * while the order is not `shipped` with the "all delivered" fact (the kick then looks again later;
+ * the job only visits orders that are), true once decided.
  */
 export async function settleDelivery(deps: LifecycleDeps, orderId: string): Promise<boolean> {
   const order = await orders.findOrder(deps.db, orderId);
-  if (order?.status !== 'shipped' || !order.all_shipments_delivered_at) return true;
+  // Not (yet) shipped and told "all delivered": with PostgreSQL a kick may run before the
+  // consumer's transaction committed, so answer "not found" and let the kick look again.
+  if (order?.status !== 'shipped' || !order.all_shipments_delivered_at) return false;
   const told = order.all_shipments_delivered_at;
   const live = (await deps.shipments.shipmentsForOrder(orderId)).filter((s) => s.status !== 'cancelled');
   if (live.length === 0 || !live.every((s) => s.status === 'delivered')) {

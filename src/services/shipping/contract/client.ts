@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { shipmentStatus } from '../../../contracts/common.schemas.js';
 import type { Money } from '../../../platform/money.js';
 
 export interface RateRequest {
@@ -17,10 +19,39 @@ export interface ShippingOption {
   estimatedDays: { min: number; max: number };
 }
 
-/** Shipping's rate part as carts and checkout see it. */
+export type ShipmentStatus = z.infer<typeof shipmentStatus>;
+
+/** One entry of a shipment's tracking history. */
+export interface ShipmentEventView {
+  status: ShipmentStatus;
+  note: string | null;
+  source: 'carrier_webhook' | 'carrier_poll' | 'admin' | 'system';
+  /** ISO 8601. */
+  occurredAt: string;
+}
+
+/** A shipment with its tracking history, oldest event first. Times are ISO 8601. */
+export interface ShipmentView {
+  id: string;
+  orderId: string;
+  fulfillmentId: string | null;
+  packageId: string | null;
+  carrier: string;
+  trackingNumber: string | null;
+  status: ShipmentStatus;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+  events: ShipmentEventView[];
+}
+
+/** The shipping service as carts, checkout and the order service see it. */
 export interface ShippingClient {
   /** Options available for the destination and parcel, priced in the requested currency. */
   options(request: RateRequest): Promise<ShippingOption[]>;
   /** One option re-priced for the request (checkout re-quotes the chosen method); undefined if no longer offered. */
   quote(optionId: string, request: RateRequest): Promise<ShippingOption | undefined>;
+  /** The order's shipments with their tracking events (oldest shipment first); [] for an unknown order. */
+  shipmentsForOrder(orderId: string): Promise<ShipmentView[]>;
 }
