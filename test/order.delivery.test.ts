@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../src/contracts/index.js';
 import { waitFor } from '../src/platform/eventing/eventing.fixtures.js';
 import { newId } from '../src/platform/ids.js';
 import { TEST_DATABASES } from './harness.js';
@@ -207,6 +208,37 @@ describe.each(TEST_DATABASES)('order delivery on %s', (kind) => {
     expect((await w.read(o)).status).toBe('completed');
     expect((await onHand(A, w.warehouseId)).onHand).toBe(before.onHand - 2);
 
+    // G4/G6: every fulfillment and shipping event of the flow again — twice each, fresh ids so the
+    // inbox does not just drop them, shuffled — to every consumer: nothing changes.
+    const snapshot = async () => ({
+      order: await w.sql(
+        `SELECT status, sequence, delivered_at, completed_at FROM "order".orders WHERE id = '${o.id}'`,
+      ),
+      shipments: await w.sql(
+        `SELECT id, status, version FROM "order".order_shipments WHERE order_id = '${o.id}'`,
+      ),
+      fulfillments: await w.sql(`SELECT status FROM fulfillment.fulfillments WHERE order_id = '${o.id}'`),
+      stock: await onHand(A, w.warehouseId),
+      reservation: await w.reservationStatus(o.id),
+    });
+    const settled = await snapshot();
+    const envelopes = [
+      ...(await w.sql<{ envelope: EventEnvelope }>(
+        `SELECT envelope FROM fulfillment.outbox WHERE key = '${o.id}' OR envelope->'data'->>'orderId' = '${o.id}'`,
+      )),
+      ...(await w.sql<{ envelope: EventEnvelope }>(
+        `SELECT envelope FROM shipping.outbox WHERE key = '${o.id}'`,
+      )),
+    ].map((r) => r.envelope);
+    expect(envelopes.length).toBeGreaterThan(8);
+    const replay = [...envelopes, ...envelopes]
+      .map((e) => ({ e: { ...e, id: newId() }, k: Math.random() }))
+      .sort((a, b) => a.k - b.k)
+      .map((x) => x.e);
+    const bus = w.platform.orderline.eventing.bus();
+    for (const e of replay) await bus.publish([e]);
+    expect(await snapshot()).toEqual(settled);
+
     const statuses = (await orderEvents(w, o.id))
       .filter((e) => e.topic === 'orders.order.status_changed')
       .map((e) => [e.newStatus, e.sequence]);
@@ -281,6 +313,16 @@ describe.each(TEST_DATABASES)('order delivery on %s', (kind) => {
       );
       await w.waitForOrder(o, 'delivered', (b) => b.status === 'delivered');
     }
+    await w.sql(
+      `UPDATE "order".orders SET delivered_at = now() - interval '2 days' WHERE id IN ('${c.id}', '${t.id}')`,
+    );
+    await w.runJob('order', 'order-completion');
+    expect(await w.read(t)).toMatchObject({ status: 'completed', paymentStatus: 'captured' });
+    // COD cash comes with the carrier's remittance: staff record it, the order's payment follows.
+    expect(await w.read(c)).toMatchObject({ status: 'completed', paymentStatus: 'pending' });
+    await ok(w.adminCall('POST', `/admin/payments/${c.body.payment.id}/mark-received`));
+    await w.waitForOrder(c, 'COD collected', (b) => b.paymentStatus === 'captured');
+    expect((await w.read(c)).status).toBe('completed');
   });
 
   it('carrier down: booking is retried, then handed to staff (manual), who deliver it', async () => {
