@@ -1,22 +1,17 @@
-import { sql } from 'kysely';
-import type { Response as LightMyRequestResponse } from 'light-my-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../src/contracts/index.js';
 import { waitFor } from '../src/platform/eventing/eventing.fixtures.js';
 import { newId } from '../src/platform/ids.js';
 import { createStaff } from './auth.fixtures.js';
-import { ADDRESS } from './checkout.fakes.js';
-import { bearer, loginAs, startTestPlatform, TEST_DATABASES, type TestPlatform } from './harness.js';
-import { API, card, QUIET_JOBS, SERVICES } from './order.fixtures.js';
+import { bearer, loginAs, TEST_DATABASES, type TestPlatform } from './harness.js';
+import {
+  DELIVERY_SERVICES,
+  type FulfillmentBody,
+  type OrderWorld,
+  startOrderWorld,
+} from './order.fixtures.js';
 
-interface Fulfillment {
-  id: string;
-  orderId: string;
-  warehouseId: string;
-  status: string;
-  items: { sku: string; quantity: number }[];
-  packages: { id: string; status: string; weightGrams: number; lengthMm: number | null }[];
-}
+type Fulfillment = FulfillmentBody;
 interface Published {
   topic: string;
   key: string;
@@ -38,82 +33,24 @@ describe.each(TEST_DATABASES)('fulfillment on %s', (kind) => {
   const A = 'FUL-A';
   const B = 'FUL-B';
 
-  const inject = (method: string, url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    platform.app.inject({
-      method: method as 'GET',
-      url: `${API}${url}`,
-      headers,
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
-  const adminCall = (method: string, url: string, payload?: unknown) => inject(method, url, payload, admin);
-  const ok = async (res: Promise<LightMyRequestResponse>) => {
-    const r = await res;
-    expect(r.statusCode, r.body).toBeLessThan(300);
-    return r.json();
-  };
-  const rows = async <T>(text: string) =>
-    (await sql.raw<T>(text).execute(platform.orderline.database.root)).rows;
-
-  async function warehouse(code: string, lat: number, lng: number): Promise<string> {
-    const w = await ok(
-      adminCall('POST', '/admin/warehouses', {
-        code: `${code}${newId().slice(-6)}`,
-        name: code,
-        capacityPerDay: 100_000,
-        address: { line1: '1 Dock Rd', city: 'Somewhere', postalCode: '94607', country: 'US' },
-        location: { lat, lng },
-      }),
-    );
-    return w.id;
-  }
-
-  async function product(sku: string, warehouseId: string) {
-    await ok(adminCall('POST', '/admin/products', { sku, name: sku, attributes: { weightGrams: 200 } }));
-    await ok(adminCall('PUT', `/admin/prices/${sku}`, { amount: '1200', currency: 'USD' }));
-    await ok(adminCall('PUT', `/admin/inventory/${warehouseId}/${sku}`, { onHand: 1000 }));
-  }
-
+  // The shared order world (test/order.fixtures.ts) with fulfillment and shipping running.
+  let w: OrderWorld;
+  const inject: OrderWorld['inject'] = (...args) => w.inject(...args);
+  const adminCall: OrderWorld['adminCall'] = (...args) => w.adminCall(...args);
+  const ok: OrderWorld['ok'] = (res) => w.ok(res);
+  const rows = <T>(text: string) => w.sql<T>(text);
+  const warehouse = (code: string, lat: number, lng: number) => w.warehouse(code, lat, lng);
+  const product = (sku: string, warehouseId: string) => w.product(sku, '1200', 1000, warehouseId);
   /** A guest card order through the real checkout; capture confirms it (docs/order-lifecycle.md). */
-  async function confirmedOrder(items: [string, number][]): Promise<{ id: string; token: string }> {
-    const created = await inject('POST', '/carts', { currency: 'USD' });
-    const { id, cartToken: token } = created.json();
-    const h = { 'x-cart-token': token };
-    for (const [sku, quantity] of items)
-      expect((await inject('POST', `/carts/${id}/items`, { sku, quantity }, h)).statusCode).toBe(200);
-    expect((await inject('PUT', `/carts/${id}/shipping-address`, ADDRESS, h)).statusCode).toBe(200);
-    const optionId = (await inject('GET', `/carts/${id}/shipping-options`, undefined, h)).json().items[0].id;
-    expect((await inject('PUT', `/carts/${id}/shipping-method`, { optionId }, h)).statusCode).toBe(200);
-    const res = await inject(
-      'POST',
-      '/checkout',
-      { cartId: id, payment: card() },
-      { ...h, 'idempotency-key': newId() },
-    );
-    expect(res.statusCode, res.body).toBe(201);
-    const order = { id: res.json().id as string, token };
-    await waitFor(
-      async () => (await inject('GET', `/orders/${order.id}`, undefined, h)).json().status === 'confirmed',
-      'order confirmed',
-      10_000,
-    );
-    return order;
-  }
+  const confirmedOrder = async (items: [string, number][]) => {
+    const o = await w.confirmedOrder(items);
+    return { id: o.id, token: o.token };
+  };
 
   const fulfillmentsOf = async (orderId: string): Promise<Fulfillment[]> =>
     (await ok(adminCall('GET', `/admin/fulfillments?orderId=${orderId}`))).items;
 
-  async function created(orderId: string, count: number): Promise<Fulfillment[]> {
-    let list: Fulfillment[] = [];
-    await waitFor(
-      async () => {
-        list = await fulfillmentsOf(orderId);
-        return list.length === count;
-      },
-      `${count} fulfillment(s)`,
-      10_000,
-    );
-    return list;
-  }
+  const created = (orderId: string, count: number): Promise<Fulfillment[]> => w.fulfillments(orderId, count);
 
   async function published(where: string): Promise<Published[]> {
     const out = await rows<{ topic: string; key: string; envelope: EventEnvelope }>(
@@ -123,17 +60,15 @@ describe.each(TEST_DATABASES)('fulfillment on %s', (kind) => {
   }
 
   beforeAll(async () => {
-    platform = await startTestPlatform(kind, {
-      services: [...SERVICES, 'fulfillment'],
-      env: { ...QUIET_JOBS, FULFILLMENT_SLA_BREACH_CRON: '0 0 1 1 *' },
-    });
-    admin = bearer((await loginAs(platform.app)).accessToken);
+    w = await startOrderWorld(kind, {}, DELIVERY_SERVICES);
+    platform = w.platform;
+    admin = w.admin;
     west = await warehouse('W', 37.8, -122.3);
     east = await warehouse('E', 40.7, -74.0);
     await product(A, west);
     await product(B, east);
   });
-  afterAll(() => platform?.close());
+  afterAll(() => w?.close());
 
   it('a two-warehouse order gets one fulfillment per warehouse, also when the events are delivered again', async () => {
     const o = await confirmedOrder([

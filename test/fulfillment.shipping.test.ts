@@ -1,6 +1,4 @@
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
-import type { Response as LightMyRequestResponse } from 'light-my-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../src/contracts/index.js';
 import { systemClock } from '../src/platform/clock.js';
@@ -9,9 +7,8 @@ import { newId } from '../src/platform/ids.js';
 import { buildEnvelope } from '../src/platform/outbox/outbox.publisher.js';
 import type { FulfillmentDB } from '../src/services/fulfillment/data/tables.js';
 import { autoCompleteJob } from '../src/services/fulfillment/jobs/auto-complete.job.js';
-import { ADDRESS } from './checkout.fakes.js';
-import { bearer, loginAs, startTestPlatform, TEST_DATABASES, type TestPlatform } from './harness.js';
-import { API, card, QUIET_JOBS, SERVICES } from './order.fixtures.js';
+import { TEST_DATABASES, type TestPlatform } from './harness.js';
+import { DELIVERY_SERVICES, type OrderWorld, startOrderWorld } from './order.fixtures.js';
 
 interface Pkg {
   id: string;
@@ -64,71 +61,22 @@ function shuffle<T>(items: T[], seed: number): T[] {
  */
 describe.each(TEST_DATABASES)('fulfillment shipping on %s', (kind) => {
   let platform: TestPlatform;
-  let admin: Record<string, string>;
+  let _admin: Record<string, string>;
   let west: string;
   let east: string;
   const A = 'FSH-A';
   const B = 'FSH-B';
 
-  const inject = (method: string, url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    platform.app.inject({
-      method: method as 'GET',
-      url: `${API}${url}`,
-      headers,
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
-  const adminCall = (method: string, url: string, payload?: unknown) => inject(method, url, payload, admin);
-  const ok = async (res: Promise<LightMyRequestResponse>) => {
-    const r = await res;
-    expect(r.statusCode, r.body).toBeLessThan(300);
-    return r.json();
-  };
-  const rows = async <T>(text: string) =>
-    (await sql.raw<T>(text).execute(platform.orderline.database.root)).rows;
-
-  async function warehouse(code: string, lat: number, lng: number): Promise<string> {
-    const w = await ok(
-      adminCall('POST', '/admin/warehouses', {
-        code: `${code}${newId().slice(-6)}`,
-        name: code,
-        capacityPerDay: 100_000,
-        address: { line1: '1 Dock Rd', city: 'Somewhere', postalCode: '94607', country: 'US' },
-        location: { lat, lng },
-      }),
-    );
-    return w.id;
-  }
-
-  async function product(sku: string, warehouseId: string) {
-    await ok(adminCall('POST', '/admin/products', { sku, name: sku, attributes: { weightGrams: 200 } }));
-    await ok(adminCall('PUT', `/admin/prices/${sku}`, { amount: '1200', currency: 'USD' }));
-    await ok(adminCall('PUT', `/admin/inventory/${warehouseId}/${sku}`, { onHand: 1000 }));
-  }
-
+  // The shared order world (test/order.fixtures.ts) with fulfillment and shipping running.
+  let w: OrderWorld;
+  const _inject: OrderWorld['inject'] = (...args) => w.inject(...args);
+  const adminCall: OrderWorld['adminCall'] = (...args) => w.adminCall(...args);
+  const ok: OrderWorld['ok'] = (res) => w.ok(res);
+  const rows = <T>(text: string) => w.sql<T>(text);
+  const warehouse = (code: string, lat: number, lng: number) => w.warehouse(code, lat, lng);
+  const product = (sku: string, warehouseId: string) => w.product(sku, '1200', 1000, warehouseId);
   /** A guest card order through the real checkout, confirmed by its capture. */
-  async function confirmedOrder(items: [string, number][]): Promise<string> {
-    const { id, cartToken: token } = (await inject('POST', '/carts', { currency: 'USD' })).json();
-    const h = { 'x-cart-token': token };
-    for (const [sku, quantity] of items)
-      expect((await inject('POST', `/carts/${id}/items`, { sku, quantity }, h)).statusCode).toBe(200);
-    expect((await inject('PUT', `/carts/${id}/shipping-address`, ADDRESS, h)).statusCode).toBe(200);
-    const optionId = (await inject('GET', `/carts/${id}/shipping-options`, undefined, h)).json().items[0].id;
-    expect((await inject('PUT', `/carts/${id}/shipping-method`, { optionId }, h)).statusCode).toBe(200);
-    const res = await inject(
-      'POST',
-      '/checkout',
-      { cartId: id, payment: card() },
-      { ...h, 'idempotency-key': newId() },
-    );
-    expect(res.statusCode, res.body).toBe(201);
-    const orderId = res.json().id as string;
-    await waitFor(
-      async () => (await inject('GET', `/orders/${orderId}`, undefined, h)).json().status === 'confirmed',
-      'order confirmed',
-      10_000,
-    );
-    return orderId;
-  }
+  const confirmedOrder = async (items: [string, number][]) => (await w.confirmedOrder(items)).id;
 
   const fulfillmentsOf = async (orderId: string): Promise<Fulfillment[]> =>
     (await ok(adminCall('GET', `/admin/fulfillments?orderId=${orderId}`))).items;
@@ -140,22 +88,11 @@ describe.each(TEST_DATABASES)('fulfillment shipping on %s', (kind) => {
   async function readyOrder(items: [string, number][], packages = 1): Promise<Fulfillment[]> {
     const orderId = await confirmedOrder(items);
     const warehouses = new Set(items.map(([sku]) => (sku === A ? west : east)));
-    await waitFor(
-      async () => (await fulfillmentsOf(orderId)).length === warehouses.size,
-      'fulfillments created',
-      10_000,
+    const list = await w.fulfillments(orderId, warehouses.size);
+    await w.readyToShip(
+      list.map((f) => f.id),
+      Array.from({ length: packages }, (_, i) => 300 + i),
     );
-    const list = await fulfillmentsOf(orderId);
-    await ok(adminCall('POST', '/admin/picklists', { fulfillmentIds: list.map((f) => f.id) }));
-    for (const f of list) {
-      await ok(adminCall('POST', `/admin/fulfillments/${f.id}/pick`));
-      await ok(
-        adminCall('POST', `/admin/fulfillments/${f.id}/pack`, {
-          packages: Array.from({ length: packages }, (_, i) => ({ weightGrams: 300 + i })),
-        }),
-      );
-      expect((await ok(adminCall('POST', `/admin/fulfillments/${f.id}/ready`))).status).toBe('ready_to_ship');
-    }
     return (await fulfillmentsOf(orderId)).sort((a, b) =>
       a.warehouseId === west ? -1 : b.warehouseId === west ? 1 : 0,
     );
@@ -236,23 +173,15 @@ describe.each(TEST_DATABASES)('fulfillment shipping on %s', (kind) => {
   const reload = async (f: Fulfillment) => (await fulfillmentsOf(f.orderId)).find((x) => x.id === f.id)!;
 
   beforeAll(async () => {
-    platform = await startTestPlatform(kind, {
-      services: [...SERVICES, 'fulfillment'],
-      env: {
-        ...QUIET_JOBS,
-        FULFILLMENT_SLA_BREACH_CRON: NEVER,
-        FULFILLMENT_AUTO_COMPLETE_CRON: NEVER,
-        SHIPPING_SHIPMENT_RETRY_CRON: NEVER,
-        SHIPPING_TRACKING_POLL_CRON: NEVER,
-      },
-    });
-    admin = bearer((await loginAs(platform.app)).accessToken);
+    w = await startOrderWorld(kind, {}, DELIVERY_SERVICES);
+    platform = w.platform;
+    _admin = w.admin;
     west = await warehouse('W', 37.8, -122.3);
     east = await warehouse('E', 40.7, -74.0);
     await product(A, west);
     await product(B, east);
   });
-  afterAll(() => platform?.close());
+  afterAll(() => w?.close());
 
   it('a package ships once the carrier has it; the fulfillment only when all its packages did', async () => {
     const [f] = await readyOrder([[A, 2]], 2);

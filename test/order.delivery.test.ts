@@ -55,57 +55,20 @@ describe.each(TEST_DATABASES)('order delivery on %s', (kind) => {
       DELIVERY_SERVICES,
     );
     await w.product(A, '1500', 50);
-    const created = await w.adminCall('POST', '/admin/warehouses', {
-      code: `E${newId().slice(-6)}`,
-      name: 'East',
-      capacityPerDay: 100_000,
-      address: { line1: '2 Pier St', city: 'Newark', postalCode: '07102', country: 'US' },
-      location: { lat: 40.7, lng: -74.1 },
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    east = created.json().id;
-    await w.product(B, '900', 0);
-    expect((await w.adminCall('PUT', `/admin/inventory/${east}/${B}`, { onHand: 50 })).statusCode).toBe(200);
+    east = await w.warehouse('E', 40.7, -74.1);
+    await w.product(B, '900', 50, east);
   });
   afterAll(() => w?.close());
 
-  const ok = async <T = Record<string, unknown>>(
-    res: Promise<{ statusCode: number; body: string; json(): unknown }>,
-  ) => {
-    const r = await res;
-    expect(r.statusCode, r.body).toBeLessThan(300);
-    return r.json() as T;
-  };
-
-  async function fulfillments(orderId: string, count: number): Promise<Fulfillment[]> {
-    let list: Fulfillment[] = [];
-    await waitFor(
-      async () => {
-        list = (
-          await ok<{ items: Fulfillment[] }>(w.adminCall('GET', `/admin/fulfillments?orderId=${orderId}`))
-        ).items;
-        return list.length === count;
-      },
-      'fulfillments created',
-      10_000,
-    );
-    return list;
-  }
-
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely in tests
+  const ok = (res: Promise<any>) => w.ok(res);
+  const fulfillments = (orderId: string, count: number) => w.fulfillments(orderId, count);
   /** Staff work one fulfillment from pending to ready_to_ship with one parcel. */
-  async function prepare(f: Fulfillment): Promise<void> {
-    await ok(w.adminCall('POST', '/admin/picklists', { fulfillmentIds: [f.id] }));
-    await ok(w.adminCall('POST', `/admin/fulfillments/${f.id}/pick`));
-    await ok(w.adminCall('POST', `/admin/fulfillments/${f.id}/pack`, { packages: [{ weightGrams: 700 }] }));
-    await ok(w.adminCall('POST', `/admin/fulfillments/${f.id}/ready`));
-  }
+  const prepare = (f: Fulfillment) => w.readyToShip([f.id]);
 
   async function tracking(o: GuestOrder): Promise<Tracked[]> {
-    return (
-      await ok<{ shipments: Tracked[] }>(
-        w.inject('GET', `/orders/${o.id}/tracking`, undefined, { 'x-cart-token': o.token }),
-      )
-    ).shipments;
+    return (await ok(w.inject('GET', `/orders/${o.id}/tracking`, undefined, { 'x-cart-token': o.token })))
+      .shipments;
   }
 
   async function shipmentOf(o: GuestOrder, fulfillmentId: string, status: string): Promise<Tracked> {
@@ -123,7 +86,7 @@ describe.each(TEST_DATABASES)('order delivery on %s', (kind) => {
 
   /** The carrier scans the parcel and sends its signed webhook, as simcarrier does. */
   async function scan(trackingNumber: string, status: string): Promise<void> {
-    const delivery = await ok<{ headers: Record<string, string>; body: string }>(
+    const delivery: { headers: Record<string, string>; body: string } = await ok(
       w.inject('POST', `/dev/simcarrier/parcels/${trackingNumber}/scan`, { status }),
     );
     const res = await w.platform.app.inject({
@@ -136,7 +99,7 @@ describe.each(TEST_DATABASES)('order delivery on %s', (kind) => {
   }
 
   async function onHand(sku: string, warehouseId: string) {
-    const inv = await ok<{ items: { warehouseId: string; onHand: number; reserved: number }[] }>(
+    const inv: { items: { warehouseId: string; onHand: number; reserved: number }[] } = await ok(
       w.adminCall('GET', `/admin/inventory/${sku}`),
     );
     return inv.items.find((i) => i.warehouseId === warehouseId)!;
@@ -186,8 +149,8 @@ describe.each(TEST_DATABASES)('order delivery on %s', (kind) => {
     expect(delivered).toMatchObject({ deliveredAt: expect.any(String) });
     await waitFor(
       async () =>
-        (await ok<{ items: Fulfillment[] }>(w.adminCall('GET', `/admin/fulfillments?orderId=${o.id}`)))
-          .items[0]!.status === 'completed',
+        (await ok(w.adminCall('GET', `/admin/fulfillments?orderId=${o.id}`))).items[0]!.status ===
+        'completed',
       'fulfillment completed',
       10_000,
     );
@@ -195,9 +158,7 @@ describe.each(TEST_DATABASES)('order delivery on %s', (kind) => {
     expect(track[0]!.events.map((e) => e.status)).toEqual(
       expect.arrayContaining(['label_created', 'in_transit', 'out_for_delivery', 'delivered']),
     );
-    const adminView = await ok<{ tracking: Tracked[]; shipments: unknown[] }>(
-      w.adminCall('GET', `/admin/orders/${o.id}`),
-    );
+    const adminView = await ok(w.adminCall('GET', `/admin/orders/${o.id}`));
     expect(adminView.tracking).toHaveLength(1);
 
     // Completion waits for the return window (1 day here).

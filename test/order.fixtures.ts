@@ -49,6 +49,15 @@ export interface OrderBody {
   deliveredAt: string | null;
 }
 
+export interface FulfillmentBody {
+  id: string;
+  orderId: string;
+  warehouseId: string;
+  status: string;
+  items: { sku: string; quantity: number }[];
+  packages: { id: string; status: string; weightGrams: number; lengthMm: number | null }[];
+}
+
 export interface OrderWorld {
   platform: TestPlatform;
   admin: Record<string, string>;
@@ -60,12 +69,24 @@ export interface OrderWorld {
     headers?: Record<string, string>,
   ): Promise<LightMyRequestResponse>;
   adminCall(method: string, url: string, payload?: unknown): Promise<LightMyRequestResponse>;
-  product(sku: string, amount: string, onHand: number): Promise<void>;
+  /** The JSON body of a 2xx answer (the test fails with the body otherwise). */
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely in tests
+  ok(res: Promise<LightMyRequestResponse>): Promise<any>;
+  /** Another warehouse at (lat, lng); returns its id. */
+  warehouse(code: string, lat: number, lng: number): Promise<string>;
+  /** A product priced `amount` USD with `onHand` units in `warehouseId` (default: the world's warehouse). */
+  product(sku: string, amount: string, onHand: number, warehouseId?: string): Promise<void>;
   reserved(sku: string): Promise<number>;
   /** `carrier`: take the first shipping option of that carrier (default: the first option). */
   checkout(items: [string, number][], payment: object, carrier?: string): Promise<GuestOrder>;
   read(o: GuestOrder): Promise<OrderBody>;
   waitForOrder(o: GuestOrder, what: string, ok: (b: OrderBody) => boolean): Promise<OrderBody>;
+  /** A card order (for `carrier`'s option) placed and confirmed by its capture. */
+  confirmedOrder(items: [string, number][], carrier?: string): Promise<GuestOrder>;
+  /** Waits until the order has `count` fulfillments and returns them. */
+  fulfillments(orderId: string, count: number): Promise<FulfillmentBody[]>;
+  /** Staff take fulfillments from pending to ready_to_ship, one package per weight each. */
+  readyToShip(fulfillmentIds: string[], weights?: number[]): Promise<void>;
   runJob(service: string, job: string): Promise<void>;
   sql<T = Record<string, unknown>>(text: string): Promise<T[]>;
   // biome-ignore lint/suspicious/noExplicitAny: tests read other schemas
@@ -96,22 +117,28 @@ export async function startOrderWorld(
     expect(r.statusCode, r.body).toBeLessThan(300);
     return r.json();
   };
-  const w = await ok(
-    adminCall('POST', '/admin/warehouses', {
-      code: `W${newId().slice(-6)}`,
-      name: 'West',
-      capacityPerDay: 100_000,
-      address: { line1: '1 Dock Rd', city: 'Oakland', postalCode: '94607', country: 'US' },
-      location: { lat: 37.8, lng: -122.3 },
-    }),
-  );
+  const warehouse: OrderWorld['warehouse'] = async (code, lat, lng) =>
+    (
+      await ok(
+        adminCall('POST', '/admin/warehouses', {
+          code: `${code}${newId().slice(-6)}`,
+          name: code,
+          capacityPerDay: 100_000,
+          address: { line1: '1 Dock Rd', city: 'Oakland', postalCode: '94607', country: 'US' },
+          location: { lat, lng },
+        }),
+      )
+    ).id;
+  const warehouseId = await warehouse('W', 37.8, -122.3);
   const world: OrderWorld = {
     platform,
     admin,
-    warehouseId: w.id,
+    warehouseId,
     inject,
     adminCall,
-    async product(sku, amount, onHand) {
+    ok,
+    warehouse,
+    async product(sku, amount, onHand, at = warehouseId) {
       await ok(
         adminCall('POST', '/admin/products', {
           sku,
@@ -120,7 +147,36 @@ export async function startOrderWorld(
         }),
       );
       await ok(adminCall('PUT', `/admin/prices/${sku}`, { amount, currency: 'USD' }));
-      await ok(adminCall('PUT', `/admin/inventory/${w.id}/${sku}`, { onHand }));
+      await ok(adminCall('PUT', `/admin/inventory/${at}/${sku}`, { onHand }));
+    },
+    async confirmedOrder(items, carrier) {
+      const o = await world.checkout(items, card(), carrier);
+      await world.waitForOrder(o, 'confirmed', (b) => b.status === 'confirmed');
+      return o;
+    },
+    async fulfillments(orderId, count) {
+      let list: FulfillmentBody[] = [];
+      await waitFor(
+        async () => {
+          list = (await ok(adminCall('GET', `/admin/fulfillments?orderId=${orderId}`))).items;
+          return list.length === count;
+        },
+        `${count} fulfillment(s) of ${orderId}`,
+        10_000,
+      );
+      return list;
+    },
+    async readyToShip(fulfillmentIds, weights = [700]) {
+      await ok(adminCall('POST', '/admin/picklists', { fulfillmentIds }));
+      for (const id of fulfillmentIds) {
+        await ok(adminCall('POST', `/admin/fulfillments/${id}/pick`));
+        await ok(
+          adminCall('POST', `/admin/fulfillments/${id}/pack`, {
+            packages: weights.map((weightGrams) => ({ weightGrams })),
+          }),
+        );
+        expect((await ok(adminCall('POST', `/admin/fulfillments/${id}/ready`))).status).toBe('ready_to_ship');
+      }
     },
     async reserved(sku) {
       const inv = await ok(adminCall('GET', `/admin/inventory/${sku}`));

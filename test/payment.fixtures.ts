@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signWebhook } from '../src/platform/security/webhook-signature.js';
+import { signedDelivery as sign } from '../src/platform/security/webhook-signature.js';
 import type { PaymentClient } from '../src/services/payment/contract/client.js';
 import type { TestPlatform } from './harness.js';
 
@@ -24,9 +24,7 @@ export const usd = (amount: bigint) => ({ amount, currency: 'USD' });
 
 export const newOrderId = (): string => randomUUID();
 
+/** The headers testpay puts on a delivery of `body`, signed with `secret` at `at`. */
 export function signedDelivery(body: string, secret = 'whsec_current_test', at = new Date()) {
-  return {
-    'content-type': 'application/json',
-    'orderline-signature': signWebhook(body, secret, Math.floor(at.getTime() / 1000)),
-  };
+  return sign('testpay', [secret], body, at).headers;
 }

@@ -1,16 +1,13 @@
-import { sql } from 'kysely';
 import type { Response as LightMyRequestResponse } from 'light-my-request';
 import { expect } from 'vitest';
 import type { EventEnvelope } from '../src/contracts/index.js';
 import { waitFor } from '../src/platform/eventing/eventing.fixtures.js';
 import { newId } from '../src/platform/ids.js';
-import { SIGNATURE_HEADER, signWebhook } from '../src/platform/security/webhook-signature.js';
-import { ADDRESS } from './checkout.fakes.js';
-import { bearer, loginAs, startTestPlatform, type TestDatabase, type TestPlatform } from './harness.js';
-import { API, card, QUIET_JOBS, SERVICES } from './order.fixtures.js';
+import { signedDelivery } from '../src/platform/security/webhook-signature.js';
+import type { TestDatabase, TestPlatform } from './harness.js';
+import { DELIVERY_SERVICES, startOrderWorld } from './order.fixtures.js';
 
 /** Shared steps of the shipment tests (not a test file itself). */
-const NEVER = '0 0 1 1 *';
 export const WEBHOOK_SECRETS = ['whsec_shipping_test_current', 'whsec_shipping_test_previous'];
 
 export interface Shipment {
@@ -69,107 +66,40 @@ export interface ShippingWorld {
 
 /** Signs a body as simcarrier does (first secret by default), at `at` (default now). */
 export function signed(body: string, options: { secret?: string; at?: Date } = {}): Record<string, string> {
-  const at = Math.floor((options.at ?? new Date()).getTime() / 1000);
-  return {
-    'content-type': 'application/json',
-    [SIGNATURE_HEADER]: signWebhook(body, options.secret ?? WEBHOOK_SECRETS[0]!, at),
-  };
+  return signedDelivery('simcarrier', [options.secret ?? WEBHOOK_SECRETS[0]!], body, options.at ?? new Date())
+    .headers;
 }
 
 export async function startShippingWorld(
   kind: TestDatabase,
   env: Record<string, string> = {},
 ): Promise<ShippingWorld> {
-  const platform = await startTestPlatform(kind, {
-    services: [...SERVICES, 'fulfillment'],
-    env: {
-      ...QUIET_JOBS,
-      FULFILLMENT_SLA_BREACH_CRON: NEVER,
-      FULFILLMENT_AUTO_COMPLETE_CRON: NEVER,
-      ORDER_COMPLETION_CRON: NEVER,
-      ORDER_RETURN_COMPENSATION_CRON: NEVER,
-      SHIPPING_SHIPMENT_RETRY_CRON: NEVER,
-      SHIPPING_TRACKING_POLL_CRON: NEVER,
-      SHIPPING_SIMCARRIER_WEBHOOK_SECRETS: WEBHOOK_SECRETS.join(','),
-      ...env,
-    },
-  });
-  const admin = bearer((await loginAs(platform.app)).accessToken);
-  const inject: ShippingWorld['inject'] = (method, url, payload, headers = {}) =>
-    platform.app.inject({
-      method: method as 'GET',
-      url: `${API}${url}`,
-      headers,
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
-  const adminCall: ShippingWorld['adminCall'] = (method, url, payload) => inject(method, url, payload, admin);
-  const ok = async (res: Promise<LightMyRequestResponse>) => {
-    const r = await res;
-    expect(r.statusCode, r.body).toBeLessThan(300);
-    return r.json();
-  };
-
-  const warehouse = await ok(
-    adminCall('POST', '/admin/warehouses', {
-      code: `S${newId().slice(-6)}`,
-      name: 'Ship',
-      capacityPerDay: 100_000,
-      address: { line1: '1 Dock Rd', city: 'Oakland', postalCode: '94607', country: 'US' },
-      location: { lat: 37.8, lng: -122.3 },
-    }),
+  const o = await startOrderWorld(
+    kind,
+    { SHIPPING_SIMCARRIER_WEBHOOK_SECRETS: WEBHOOK_SECRETS.join(','), ...env },
+    DELIVERY_SERVICES,
   );
+  const { platform, inject, adminCall, ok } = o;
   const sku = `SHIP-${newId().slice(-6)}`;
-  await ok(adminCall('POST', '/admin/products', { sku, name: sku, attributes: { weightGrams: 200 } }));
-  await ok(adminCall('PUT', `/admin/prices/${sku}`, { amount: '1200', currency: 'USD' }));
-  await ok(adminCall('PUT', `/admin/inventory/${warehouse.id}/${sku}`, { onHand: 100_000 }));
+  await o.product(sku, '1200', 100_000);
 
   const world: ShippingWorld = {
     platform,
-    admin,
+    admin: o.admin,
     inject,
     adminCall,
     ok,
 
     async readyOrder(carrier, weights = [900]) {
-      const created = await ok(inject('POST', '/carts', { currency: 'USD' }));
-      const h = { 'x-cart-token': created.cartToken as string };
-      const cart = created.id as string;
-      await ok(inject('POST', `/carts/${cart}/items`, { sku, quantity: 1 }, h));
-      await ok(inject('PUT', `/carts/${cart}/shipping-address`, ADDRESS, h));
-      const options = (await ok(inject('GET', `/carts/${cart}/shipping-options`, undefined, h))).items;
-      const option = options.find((o: { carrier: string }) => o.carrier === carrier);
-      await ok(inject('PUT', `/carts/${cart}/shipping-method`, { optionId: option.id }, h));
-      const placed = await inject(
-        'POST',
-        '/checkout',
-        { cartId: cart, payment: card() },
-        { ...h, 'idempotency-key': newId() },
-      );
-      expect(placed.statusCode, placed.body).toBe(201);
-      const orderId = placed.json().id as string;
-      let fulfillmentId = '';
-      await waitFor(
-        async () => {
-          const list = (await ok(adminCall('GET', `/admin/fulfillments?orderId=${orderId}`))).items;
-          fulfillmentId = list[0]?.id ?? '';
-          return fulfillmentId !== '';
-        },
-        'fulfillment created',
-        10_000,
-      );
-      await ok(adminCall('POST', '/admin/picklists', { fulfillmentIds: [fulfillmentId] }));
-      await ok(adminCall('POST', `/admin/fulfillments/${fulfillmentId}/pick`));
-      await ok(
-        adminCall('POST', `/admin/fulfillments/${fulfillmentId}/pack`, {
-          packages: weights.map((weightGrams) => ({ weightGrams })),
-        }),
-      );
-      const ready = await ok(adminCall('POST', `/admin/fulfillments/${fulfillmentId}/ready`));
+      const order = await o.confirmedOrder([[sku, 1]], carrier);
+      const [f] = await o.fulfillments(order.id, 1);
+      await o.readyToShip([f!.id], weights);
+      const ready = await ok(o.adminCall('GET', `/admin/fulfillments?orderId=${order.id}`));
       return {
-        orderId,
-        token: h['x-cart-token'],
-        fulfillmentId,
-        packageIds: ready.packages.map((p: { id: string }) => p.id),
+        orderId: order.id,
+        token: order.token,
+        fulfillmentId: f!.id,
+        packageIds: ready.items[0].packages.map((p: { id: string }) => p.id),
       };
     },
 
@@ -212,9 +142,7 @@ export async function startShippingWorld(
       return outcome.ran ? outcome.items : 0;
     },
 
-    async sql<T>(text: string) {
-      return (await sql.raw<T>(text).execute(platform.orderline.database.root)).rows;
-    },
+    sql: (text) => o.sql(text),
 
     async setOutage(down, failNext = 0) {
       expect(await ok(inject('PUT', '/dev/simcarrier/outage', { down, failNext }))).toEqual({
@@ -223,7 +151,7 @@ export async function startShippingWorld(
       });
     },
 
-    close: () => platform.close(),
+    close: () => o.close(),
   };
   return world;
 }

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   computeSignature,
   parseSignatureHeader,
+  SIGNATURE_HEADER,
+  secretsOrGenerated,
+  signedDelivery,
   signWebhook,
   verifyWebhookSignature,
 } from './webhook-signature.js';
@@ -72,5 +75,28 @@ describe('webhook signatures (OR-P0-04)', () => {
       signatures: ['a'.repeat(64)],
     });
     expect(parseSignatureHeader('t=1,t=2,v1=' + 'a'.repeat(64))).toBeUndefined();
+  });
+});
+
+describe('simulated senders', () => {
+  it('sign with the first secret, verifiable by every receiver holding any of them', () => {
+    const d = signedDelivery('simcarrier', ['new', 'old'], body, now);
+    expect(d.body).toBe(body);
+    expect(verify(d.headers[SIGNATURE_HEADER], { secrets: ['old', 'new'] })).toEqual({ timestamp: t });
+    expect(() => verify(d.headers[SIGNATURE_HEADER], { secrets: ['old'] })).toThrow();
+    expect(() => signedDelivery('simcarrier', [], body, now)).toThrow(/simcarrier has no signing secret/);
+  });
+
+  it('keep configured secrets, or generate one per process and log only its fingerprint', () => {
+    const logged: { obj: object; msg: string }[] = [];
+    const logger = { warn: (obj: object, msg: string) => void logged.push({ obj, msg }) };
+    expect(secretsOrGenerated(['a', 'b'], 'X_SECRETS', logger)).toEqual(['a', 'b']);
+    expect(logged).toEqual([]);
+    const [generated, ...rest] = secretsOrGenerated([], 'X_SECRETS', logger);
+    expect(rest).toEqual([]);
+    expect(generated).toMatch(/^whsec_[0-9a-f]{48}$/);
+    expect(secretsOrGenerated([], 'X_SECRETS', logger)[0]).not.toBe(generated);
+    expect(logged[0]!.msg).toContain('X_SECRETS is empty');
+    expect(JSON.stringify(logged)).not.toContain(generated!);
   });
 });

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 
 /**
@@ -80,4 +80,50 @@ export function verifyWebhookSignature(options: VerifyWebhookOptions): { timesta
   }
   if (!matched) throw refused('The signature does not match the request body');
   return { timestamp: parsed.timestamp };
+}
+
+/** A webhook delivery as a sender makes it: POST `body` with these headers. */
+export interface SignedDelivery {
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * What a built-in simulated sender (testpay, simcarrier) sends: `body` signed with the first of
+ * its secrets at `at`. `sender` names it in the error when it has no secret.
+ */
+export function signedDelivery(
+  sender: string,
+  secrets: readonly string[],
+  body: string,
+  at: Date,
+): SignedDelivery {
+  const secret = secrets[0];
+  if (!secret) throw new AppError('internal', 'webhook_secret_missing', `${sender} has no signing secret`);
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      [SIGNATURE_HEADER]: signWebhook(body, secret, Math.floor(at.getTime() / 1000)),
+    },
+  };
+}
+
+/**
+ * The configured secrets of a simulated sender, or — outside production, whose configuration
+ * refuses an empty list — one random secret for this process, so its webhooks stay verifiable and
+ * unforgeable without setup. Only the secret's fingerprint is logged.
+ */
+export function secretsOrGenerated(
+  configured: readonly string[],
+  setting: string,
+  logger: { warn(obj: object, msg: string): void },
+): string[] {
+  if (configured.length > 0) return [...configured];
+  const secret = `whsec_${randomBytes(24).toString('hex')}`;
+  logger.warn(
+    { fingerprint: createHash('sha256').update(secret).digest('hex').slice(0, 12) },
+    `${setting} is empty: generated a random webhook secret for this process`,
+  );
+  return [secret];
 }

@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { secretsOrGenerated } from '../../platform/security/webhook-signature.js';
 import { authorizePayment } from './app/authorize-payment.js';
 import { capturePayment } from './app/capture-payment.js';
 import type { PaymentDeps } from './app/deps.js';
@@ -30,7 +30,11 @@ export function createPaymentModule(deps: PlatformDeps<PaymentDB>): ServiceModul
   const testpay = createTestpayProvider({
     db: deps.db,
     clock,
-    webhookSecrets: webhookSecrets(config.PAYMENT_TESTPAY_WEBHOOK_SECRETS, logger),
+    webhookSecrets: secretsOrGenerated(
+      config.PAYMENT_TESTPAY_WEBHOOK_SECRETS,
+      'PAYMENT_TESTPAY_WEBHOOK_SECRETS',
+      logger,
+    ),
     webhookToleranceSeconds: config.PAYMENT_WEBHOOK_TOLERANCE_SECONDS,
   });
   const providerList = [testpay, createCodProvider(), createBankTransferProvider()];
@@ -100,16 +104,4 @@ export function createPaymentModule(deps: PlatformDeps<PaymentDB>): ServiceModul
       providers.shutdown();
     },
   };
-
-  function webhookSecrets(configured: string[], log: typeof logger): string[] {
-    if (configured.length > 0) return configured;
-    // Production config refuses an empty list; elsewhere a per-process secret keeps webhooks
-    // verifiable (and unforgeable) without setup. Only its fingerprint is logged.
-    const secret = `whsec_${randomBytes(24).toString('hex')}`;
-    log.warn(
-      { fingerprint: createHash('sha256').update(secret).digest('hex').slice(0, 12) },
-      'PAYMENT_TESTPAY_WEBHOOK_SECRETS is empty: generated a random testpay webhook secret for this process',
-    );
-    return [secret];
-  }
 }

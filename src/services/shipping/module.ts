@@ -1,8 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { KickQueue } from '../../platform/eventing/kick-queue.js';
 import { isUuid } from '../../platform/ids.js';
-import type { Logger } from '../../platform/logging/logger.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { secretsOrGenerated } from '../../platform/security/webhook-signature.js';
 import type { OrderClient } from '../order/contract/client.js';
 import type { PricingClient } from '../pricing/contract/client.js';
 import type { ShipmentDeps } from './app/deps.js';
@@ -41,7 +40,11 @@ export function createShippingModule(deps: ShippingModuleDeps): ServiceModule<Sh
   const simcarrier = createSimcarrier({
     db: deps.db,
     clock,
-    webhookSecrets: webhookSecrets(config.SHIPPING_SIMCARRIER_WEBHOOK_SECRETS, logger),
+    webhookSecrets: secretsOrGenerated(
+      config.SHIPPING_SIMCARRIER_WEBHOOK_SECRETS,
+      'SHIPPING_SIMCARRIER_WEBHOOK_SECRETS',
+      logger,
+    ),
     webhookToleranceSeconds: config.SHIPPING_WEBHOOK_TOLERANCE_SECONDS,
   });
   const carrierList = [simcarrier, createManualCarrier()];
@@ -101,19 +104,4 @@ export function createShippingModule(deps: ShippingModuleDeps): ServiceModule<Sh
       carriers.shutdown();
     },
   };
-}
-
-/**
- * SHIPPING_SIMCARRIER_WEBHOOK_SECRETS, or (production config refuses an empty list) a per-process
- * secret that keeps simcarrier's webhooks verifiable and unforgeable without setup. Only its
- * fingerprint is logged.
- */
-function webhookSecrets(configured: string[], logger: Logger): string[] {
-  if (configured.length > 0) return configured;
-  const secret = `whsec_${randomBytes(24).toString('hex')}`;
-  logger.warn(
-    { fingerprint: createHash('sha256').update(secret).digest('hex').slice(0, 12) },
-    'SHIPPING_SIMCARRIER_WEBHOOK_SECRETS is empty: generated a random simcarrier webhook secret for this process',
-  );
-  return [secret];
 }

@@ -1,17 +1,9 @@
+import { fulfillmentStatus } from '../../../contracts/common.schemas.js';
 import { AppError } from '../../../platform/errors/app-error.js';
 
 /** Fulfillment status (02-events.md "Fulfillment status"): one fulfillment per order per warehouse. */
-export const FULFILLMENT_STATUSES = [
-  'pending',
-  'picking',
-  'picked',
-  'packing',
-  'packed',
-  'ready_to_ship',
-  'shipped',
-  'completed',
-  'cancelled',
-] as const;
+// The event contract's list, in main-path order (`hasReached` relies on it), one list for both.
+export const FULFILLMENT_STATUSES = fulfillmentStatus.options;
 export type FulfillmentStatus = (typeof FULFILLMENT_STATUSES)[number];
 
 /** Statuses before anything left the warehouse: these may still be cancelled and breach the SLA. */

@@ -5,7 +5,7 @@ import { newId } from '../../../platform/ids.js';
 import type { Money } from '../../../platform/money.js';
 import {
   SIGNATURE_HEADER,
-  signWebhook,
+  signedDelivery,
   verifyWebhookSignature,
 } from '../../../platform/security/webhook-signature.js';
 import type { PaymentDB, TestpayChargeStatus } from '../data/tables.js';
@@ -232,15 +232,7 @@ export function createTestpayProvider(options: TestpayOptions): PaymentProvider 
     },
 
     signedWebhook(body, at = clock.now()) {
-      const secret = options.webhookSecrets[0];
-      if (!secret) throw new AppError('internal', 'webhook_secret_missing', 'testpay has no signing secret');
-      return {
-        body,
-        headers: {
-          'content-type': 'application/json',
-          [SIGNATURE_HEADER]: signWebhook(body, secret, Math.floor(at.getTime() / 1000)),
-        },
-      };
+      return signedDelivery('testpay', options.webhookSecrets, body, at);
     },
   };
 }

@@ -5,7 +5,8 @@ import { AppError, notFound } from '../../../platform/errors/app-error.js';
 import { newId } from '../../../platform/ids.js';
 import {
   SIGNATURE_HEADER,
-  signWebhook,
+  type SignedDelivery,
+  signedDelivery,
   verifyWebhookSignature,
 } from '../../../platform/security/webhook-signature.js';
 import type { ShippingDB, SimcarrierScan } from '../data/tables.js';
@@ -31,12 +32,6 @@ export const SCAN_STATUSES = [
   'failed_delivery',
   'returned_to_sender',
 ] as const satisfies readonly ScanStatus[];
-
-/** A webhook delivery as the carrier sends it: POST the body with these headers. */
-export interface SignedDelivery {
-  headers: Record<string, string>;
-  body: string;
-}
 
 export interface OutageState {
   down: boolean;
@@ -118,15 +113,7 @@ export function createSimcarrier(options: SimcarrierOptions): Simcarrier {
   }
 
   function signedWebhook(body: string, at: Date = clock.now()): SignedDelivery {
-    const secret = options.webhookSecrets[0];
-    if (!secret) throw new AppError('internal', 'webhook_secret_missing', 'simcarrier has no signing secret');
-    return {
-      body,
-      headers: {
-        'content-type': 'application/json',
-        [SIGNATURE_HEADER]: signWebhook(body, secret, Math.floor(at.getTime() / 1000)),
-      },
-    };
+    return signedDelivery('simcarrier', options.webhookSecrets, body, at);
   }
 
   return {

@@ -1,18 +1,8 @@
+import { shipmentStatus } from '../../../contracts/common.schemas.js';
 import { AppError } from '../../../platform/errors/app-error.js';
 
-/** Shipment status (02-events.md "Shipment status"). */
-export const SHIPMENT_STATUSES = [
-  'created',
-  'label_created',
-  'in_transit',
-  'out_for_delivery',
-  'delivered',
-  'failed_delivery',
-  'returned_to_sender',
-  'cancelled',
-  'carrier_pending',
-  'manual',
-] as const;
+/** Shipment status (02-events.md "Shipment status"), as the event contract spells them (one list for both). */
+export const SHIPMENT_STATUSES = shipmentStatus.options;
 export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 
 /** Not yet booked with a carrier: the booking job and its kick work on these. */
