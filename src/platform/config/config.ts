@@ -190,6 +190,9 @@ export const settingsSchema = z.object({
   // Shipments (issue 5, docs/order-lifecycle.md "Shipping"): carrier calls, retries, manual
   // fallback, tracking by signed webhook or polling.
   SHIPPING_CARRIER_TIMEOUT_MS: int(50, 120_000).default(5000),
+  SHIPPING_CIRCUIT_ERROR_THRESHOLD_PERCENT: int(1, 100).default(50),
+  SHIPPING_CIRCUIT_VOLUME_THRESHOLD: int(1, 10_000).default(5),
+  SHIPPING_CIRCUIT_RESET_MS: int(100, 3_600_000).default(30_000),
   SHIPPING_CARRIER_MAX_ATTEMPTS: int(1, 100).default(5),
   SHIPPING_CARRIER_RETRY_BASE_MS: int(1, 3_600_000).default(10_000),
   SHIPPING_CARRIER_RETRY_MAX_MS: int(1, 24 * 3_600_000).default(600_000),

@@ -55,7 +55,16 @@ export function createShippingModule(deps: ShippingModuleDeps): ServiceModule<Sh
     logger,
   };
   const kicks = new KickQueue(logger);
-  const carriers = createResilientCarriers(carrierList, config.SHIPPING_CARRIER_TIMEOUT_MS, logger);
+  const carriers = createResilientCarriers(
+    carrierList,
+    {
+      timeoutMs: config.SHIPPING_CARRIER_TIMEOUT_MS,
+      errorThresholdPercent: config.SHIPPING_CIRCUIT_ERROR_THRESHOLD_PERCENT,
+      volumeThreshold: config.SHIPPING_CIRCUIT_VOLUME_THRESHOLD,
+      resetMs: config.SHIPPING_CIRCUIT_RESET_MS,
+    },
+    logger,
+  );
   const app: ShipmentDeps = {
     db: deps.db,
     clock,

@@ -4,13 +4,16 @@ import type { Logger } from '../../../platform/logging/logger.js';
 import type { Carrier } from '../domain/ports.js';
 
 /**
- * Breaker tuning (no setting of its own yet): open when half of at least 5 calls in the rolling
- * 10 s window failed, try again after 30 s. Booking retries run minutes apart, so an open breaker
- * mostly spares a failing carrier the bursts of a kick storm or a job batch.
+ * Breaker tuning from SHIPPING_CIRCUIT_* (defaults: open when half of at least 5 calls in the
+ * rolling 10 s window failed, try again after 30 s). Booking retries run minutes apart, so an open
+ * breaker mostly spares a failing carrier the bursts of a kick storm or a job batch.
  */
-const ERROR_THRESHOLD_PERCENT = 50;
-const VOLUME_THRESHOLD = 5;
-const RESET_MS = 30_000;
+export interface CarrierResilience {
+  timeoutMs: number;
+  errorThresholdPercent: number;
+  volumeThreshold: number;
+  resetMs: number;
+}
 
 /** A carrier call that produced no answer: timed out, circuit open, or the carrier said it is down. */
 export class CarrierUnavailable extends AppError {
@@ -38,7 +41,7 @@ export interface ResilientCarriers {
 
 export function createResilientCarriers(
   carriers: readonly Carrier[],
-  timeoutMs: number,
+  { timeoutMs, errorThresholdPercent, volumeThreshold, resetMs }: CarrierResilience,
   logger: Logger,
 ): ResilientCarriers {
   const byName = new Map(carriers.map((c) => [c.name, c]));
@@ -47,13 +50,13 @@ export function createResilientCarriers(
     const breaker = new CircuitBreaker<[Task], unknown>((task: Task) => task(), {
       name: `shipping.${carrier.name}`,
       timeout: timeoutMs,
-      errorThresholdPercentage: ERROR_THRESHOLD_PERCENT,
-      volumeThreshold: VOLUME_THRESHOLD,
-      resetTimeout: RESET_MS,
+      errorThresholdPercentage: errorThresholdPercent,
+      volumeThreshold,
+      resetTimeout: resetMs,
       errorFilter: isAnswer,
     });
     breaker.on('open', () =>
-      logger.warn({ carrier: carrier.name, resetMs: RESET_MS }, 'carrier circuit opened'),
+      logger.warn({ carrier: carrier.name, resetMs }, 'carrier circuit opened'),
     );
     breaker.on('close', () => logger.info({ carrier: carrier.name }, 'carrier circuit closed'));
     breakers.set(carrier.name, breaker);
