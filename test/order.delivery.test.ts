@@ -156,7 +156,7 @@ describe.each(TEST_DATABASES)('order delivery on %s', (kind) => {
     );
     // G9: tracking is the owner's only — another guest's token or none reads nothing.
     const other = await w.checkout([[A, 1]], card(), 'simcarrier');
-    for (const headers of [{ 'x-cart-token': other.token }, {}])
+    for (const headers of [{ 'x-cart-token': other.token }, {}] as Record<string, string>[])
       expect((await w.inject('GET', `/orders/${o.id}/tracking`, undefined, headers)).statusCode).toBe(404);
     const track = await tracking(o);
     expect(track[0]!.events.map((e) => e.status)).toEqual(

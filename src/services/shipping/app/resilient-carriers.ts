@@ -55,9 +55,7 @@ export function createResilientCarriers(
       resetTimeout: resetMs,
       errorFilter: isAnswer,
     });
-    breaker.on('open', () =>
-      logger.warn({ carrier: carrier.name, resetMs }, 'carrier circuit opened'),
-    );
+    breaker.on('open', () => logger.warn({ carrier: carrier.name, resetMs }, 'carrier circuit opened'));
     breaker.on('close', () => logger.info({ carrier: carrier.name }, 'carrier circuit closed'));
     breakers.set(carrier.name, breaker);
   }
