@@ -1,3 +1,4 @@
+import { afterKeyset } from '../../../platform/db/keyset.js';
 import type { JobContext, JobDeclaration } from '../../../platform/eventing/index.js';
 import type { CustomerDeps } from '../app/deps.js';
 import { eraseCustomer } from '../app/erasure.js';
@@ -35,12 +36,7 @@ export function cleanupJob(deps: CustomerDeps, cron: string): JobDeclaration {
           .limit(size);
         if (after) {
           const a = after;
-          q = q.where((eb) =>
-            eb.or([
-              eb('erase_after', '>', a.at),
-              eb.and([eb('erase_after', '=', a.at), eb('id', '>', a.id)]),
-            ]),
-          );
+          q = q.where(afterKeyset('erase_after', a));
         }
         const due = await q.execute();
         for (const row of due) if (await eraseCustomer(deps.db, row.id, now, logger)) erased++;

@@ -1,3 +1,4 @@
+import { afterKeyset } from '../../../platform/db/keyset.js';
 import { type JobDeclaration, transaction } from '../../../platform/eventing/index.js';
 import type { FulfillmentDeps } from '../app/deps.js';
 import { LockedOrders } from '../app/fulfillment-transition.js';
@@ -30,9 +31,7 @@ export function autoCompleteJob(deps: FulfillmentDeps, cron: string): JobDeclara
           .where('shipped_at', '<', shippedBefore);
         if (after) {
           const a = after;
-          q = q.where((eb) =>
-            eb.or([eb('shipped_at', '>', a.at), eb.and([eb('shipped_at', '=', a.at), eb('id', '>', a.id)])]),
-          );
+          q = q.where(afterKeyset('shipped_at', a));
         }
         const rows = await q.orderBy('shipped_at').orderBy('id').limit(deps.jobBatchSize).execute();
         if (rows.length === 0) break;

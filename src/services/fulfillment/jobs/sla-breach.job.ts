@@ -1,3 +1,4 @@
+import { afterKeyset } from '../../../platform/db/keyset.js';
 import { type JobDeclaration, transaction } from '../../../platform/eventing/index.js';
 import type { FulfillmentDeps } from '../app/deps.js';
 import { ACTIVE_STATUSES } from '../domain/fulfillment-status.js';
@@ -26,12 +27,7 @@ export function slaBreachJob(deps: FulfillmentDeps, cron: string): JobDeclaratio
           .where('status', 'in', ACTIVE_STATUSES);
         if (after) {
           const a = after;
-          q = q.where((eb) =>
-            eb.or([
-              eb('sla_due_at', '>', a.due),
-              eb.and([eb('sla_due_at', '=', a.due), eb('id', '>', a.id)]),
-            ]),
-          );
+          q = q.where(afterKeyset('sla_due_at', { at: a.due, id: a.id }));
         }
         const rows = await q.orderBy('sla_due_at').orderBy('id').limit(deps.jobBatchSize).execute();
         if (rows.length === 0) break;

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { afterKeyset } from '../../../platform/db/keyset.js';
 import type { CheckoutStatus, CheckoutsTable, OrderDB } from './tables.js';
 
 type Db = Kysely<OrderDB> | Transaction<OrderDB>;
@@ -70,13 +71,7 @@ export const checkoutRepository = {
       .selectAll()
       .where('status', 'in', ['started', 'reserved', 'authorized', 'compensating'])
       .where('updated_at', '<', before);
-    if (after)
-      q = q.where((eb) =>
-        eb.or([
-          eb('updated_at', '>', after.updatedAt),
-          eb.and([eb('updated_at', '=', after.updatedAt), eb('id', '>', after.id)]),
-        ]),
-      );
+    if (after) q = q.where(afterKeyset('updated_at', { at: after.updatedAt, id: after.id }));
     return q.orderBy('updated_at').orderBy('id').limit(limit).execute();
   },
 };

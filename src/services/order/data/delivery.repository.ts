@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { afterKeyset } from '../../../platform/db/keyset.js';
 import type { OrderRow } from './order.repository.js';
 import type { OrderDB } from './tables.js';
 
@@ -48,13 +49,7 @@ export const deliveryRepository = {
       .selectAll()
       .where('status', '=', 'shipped')
       .where('all_shipments_delivered_at', 'is not', null);
-    if (after)
-      q = q.where((eb) =>
-        eb.or([
-          eb('all_shipments_delivered_at', '>', after.at),
-          eb.and([eb('all_shipments_delivered_at', '=', after.at), eb('id', '>', after.id)]),
-        ]),
-      );
+    if (after) q = q.where(afterKeyset('all_shipments_delivered_at', after));
     return q.orderBy('all_shipments_delivered_at').orderBy('id').limit(limit).execute();
   },
 
@@ -65,13 +60,7 @@ export const deliveryRepository = {
       .selectAll()
       .where('status', 'in', ['delivered', 'partially_returned'])
       .where('delivered_at', '<', deliveredBefore);
-    if (after)
-      q = q.where((eb) =>
-        eb.or([
-          eb('delivered_at', '>', after.at),
-          eb.and([eb('delivered_at', '=', after.at), eb('id', '>', after.id)]),
-        ]),
-      );
+    if (after) q = q.where(afterKeyset('delivered_at', after));
     return q.orderBy('delivered_at').orderBy('id').limit(limit).execute();
   },
 };

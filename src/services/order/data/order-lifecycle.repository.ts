@@ -1,4 +1,5 @@
 import type { Kysely, Transaction, Updateable } from 'kysely';
+import { afterKeyset } from '../../../platform/db/keyset.js';
 import type { OrderPaymentStatus, OrderStatus } from '../domain/order-status.js';
 import type { OrderRow } from './order.repository.js';
 import type { OrderDB, OrdersTable } from './tables.js';
@@ -148,13 +149,7 @@ export const lifecycleRepository = {
       .where('status', '=', 'pending')
       .where('payment_method', '!=', 'cod')
       .where('payment_due_at', '<', now);
-    if (after)
-      q = q.where((eb) =>
-        eb.or([
-          eb('payment_due_at', '>', after.at),
-          eb.and([eb('payment_due_at', '=', after.at), eb('id', '>', after.id)]),
-        ]),
-      );
+    if (after) q = q.where(afterKeyset('payment_due_at', after));
     return q.orderBy('payment_due_at').orderBy('id').limit(limit).execute();
   },
 
@@ -172,13 +167,7 @@ export const lifecycleRepository = {
       .where('status', '=', 'pending')
       .where('payment_method', '=', 'cod')
       .where('created_at', side === 'before' ? '<' : '>=', boundary);
-    if (after)
-      q = q.where((eb) =>
-        eb.or([
-          eb('created_at', '>', after.at),
-          eb.and([eb('created_at', '=', after.at), eb('id', '>', after.id)]),
-        ]),
-      );
+    if (after) q = q.where(afterKeyset('created_at', after));
     return q.orderBy('created_at').orderBy('id').limit(limit).execute();
   },
 
@@ -190,13 +179,7 @@ export const lifecycleRepository = {
       .where('status', '=', 'cancelled')
       .where('reservation_released_at', 'is', null)
       .where('cancelled_at', '<', before);
-    if (after)
-      q = q.where((eb) =>
-        eb.or([
-          eb('cancelled_at', '>', after.at),
-          eb.and([eb('cancelled_at', '=', after.at), eb('id', '>', after.id)]),
-        ]),
-      );
+    if (after) q = q.where(afterKeyset('cancelled_at', after));
     return q.orderBy('cancelled_at').orderBy('id').limit(limit).execute();
   },
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { afterKeyset } from '../../../platform/db/keyset.js';
 import type { PaymentRow } from './payment.repository.js';
 import type { PaymentDB } from './tables.js';
 
@@ -24,13 +25,7 @@ export const paymentScans = {
       .where('status', '=', 'pending')
       .where('method', '=', method)
       .where('created_at', '<', before);
-    if (after)
-      q = q.where((eb) =>
-        eb.or([
-          eb('created_at', '>', after.at),
-          eb.and([eb('created_at', '=', after.at), eb('id', '>', after.id)]),
-        ]),
-      );
+    if (after) q = q.where(afterKeyset('created_at', after));
     return q.orderBy('created_at').orderBy('id').limit(limit).execute();
   },
 
@@ -42,13 +37,7 @@ export const paymentScans = {
       .where('provider', 'in', providers)
       .where('provider_ref', 'is not', null)
       .where('updated_at', '>=', since);
-    if (after)
-      q = q.where((eb) =>
-        eb.or([
-          eb('updated_at', '>', after.at),
-          eb.and([eb('updated_at', '=', after.at), eb('id', '>', after.id)]),
-        ]),
-      );
+    if (after) q = q.where(afterKeyset('updated_at', after));
     return q.orderBy('updated_at').orderBy('id').limit(limit).execute();
   },
 
