@@ -1,4 +1,4 @@
-import { afterKeyset } from '../../../platform/db/keyset.js';
+import { afterKeyset, type Keyset } from '../../../platform/db/keyset.js';
 import type { JobContext, JobDeclaration } from '../../../platform/eventing/index.js';
 import type { CustomerDeps } from '../app/deps.js';
 import { eraseCustomer } from '../app/erasure.js';
@@ -25,7 +25,7 @@ export function cleanupJob(deps: CustomerDeps, cron: string): JobDeclaration {
       let audit = 0;
 
       // 1. Due erasures, oldest first; each customer in its own transaction.
-      let after: { at: Date; id: string } | undefined;
+      let after: Keyset | undefined;
       for (let batch = 0; batch < MAX_BATCHES && !ctx.signal.aborted; batch++) {
         let q = deps.db
           .selectFrom('customers')

@@ -1,4 +1,4 @@
-import { afterKeyset } from '../../../platform/db/keyset.js';
+import { afterKeyset, type Keyset } from '../../../platform/db/keyset.js';
 import { type JobDeclaration, transaction } from '../../../platform/eventing/index.js';
 import type { FulfillmentDeps } from '../app/deps.js';
 import { LockedOrders } from '../app/fulfillment-transition.js';
@@ -22,7 +22,7 @@ export function autoCompleteJob(deps: FulfillmentDeps, cron: string): JobDeclara
       const now = deps.clock.now();
       const shippedBefore = new Date(now.getTime() - deps.autoCompleteDays * DAY_MS);
       let completed = 0;
-      let after: { at: Date; id: string } | undefined;
+      let after: Keyset | undefined;
       for (let page = 0; page < deps.jobMaxPages && !ctx.signal.aborted; page++) {
         let q = deps.db
           .selectFrom('fulfillments')

@@ -1,10 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
-import { afterKeyset } from '../../../platform/db/keyset.js';
+import { afterKeyset, type Keyset } from '../../../platform/db/keyset.js';
 import type { OrderRow } from './order.repository.js';
 import type { OrderDB } from './tables.js';
 
 type Db = Kysely<OrderDB> | Transaction<OrderDB>;
-type Cursor = { at: Date; id: string } | undefined;
+type Cursor = Keyset | undefined;
 
 /**
  * Facts the order learns from fulfillment and shipping before (or after) its status can follow

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction, Updateable } from 'kysely';
-import { afterKeyset } from '../../../platform/db/keyset.js';
+import { afterKeyset, type Keyset } from '../../../platform/db/keyset.js';
 import type { OrderPaymentStatus, OrderStatus } from '../domain/order-status.js';
 import type { OrderRow } from './order.repository.js';
 import type { OrderDB, OrdersTable } from './tables.js';
@@ -142,7 +142,7 @@ export const lifecycleRepository = {
   },
 
   /** order-cleanup: pending orders past their payment window (COD has its own job). */
-  pendingPastDue(db: Db, now: Date, after: { at: Date; id: string } | undefined, limit: number) {
+  pendingPastDue(db: Db, now: Date, after: Keyset | undefined, limit: number) {
     let q = db
       .selectFrom('orders')
       .selectAll()
@@ -154,13 +154,7 @@ export const lifecycleRepository = {
   },
 
   /** cod-confirmation: pending COD orders created before / at or after `boundary`. */
-  pendingCod(
-    db: Db,
-    side: 'before' | 'since',
-    boundary: Date,
-    after: { at: Date; id: string } | undefined,
-    limit: number,
-  ) {
+  pendingCod(db: Db, side: 'before' | 'since', boundary: Date, after: Keyset | undefined, limit: number) {
     let q = db
       .selectFrom('orders')
       .selectAll()
@@ -172,7 +166,7 @@ export const lifecycleRepository = {
   },
 
   /** reservation-cleanup: cancelled before `before` and the release not yet confirmed. */
-  cancelledUnreleased(db: Db, before: Date, after: { at: Date; id: string } | undefined, limit: number) {
+  cancelledUnreleased(db: Db, before: Date, after: Keyset | undefined, limit: number) {
     let q = db
       .selectFrom('orders')
       .select(['id', 'reservation_id', 'cancelled_at'])

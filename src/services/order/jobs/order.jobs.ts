@@ -1,4 +1,5 @@
 import { type Ctx, systemCtx } from '../../../platform/context.js';
+import type { Keyset } from '../../../platform/db/keyset.js';
 import type { JobDeclaration } from '../../../platform/eventing/index.js';
 import { captureDue } from '../app/capture.js';
 import type { LifecycleDeps } from '../app/deps.js';
@@ -9,7 +10,7 @@ export const PAYMENT_WINDOW_EXPIRED = 'payment_window_expired';
 export const COD_WINDOW_EXPIRED = 'cod_confirmation_window_expired';
 export const COD_AUTO_CONFIRMED = 'cod_auto_confirmed';
 
-type Cursor = { at: Date; id: string } | undefined;
+type Cursor = Keyset | undefined;
 
 /**
  * Walks keyset pages of `page` until a short page, the per-run cap or a stop signal, handing each
