@@ -50,7 +50,15 @@ export function registerDatabaseMetrics(metrics: Metrics, stats: Readonly<Statem
       },
     });
   };
-  counter('orderline_db_statements_total', 'SQL statements sent (BEGIN and COMMIT included)', () => stats.statements);
-  counter('orderline_db_commits_total', 'Committed transactions and writes outside a transaction', () => stats.commits);
+  counter(
+    'orderline_db_statements_total',
+    'SQL statements sent (BEGIN and COMMIT included)',
+    () => stats.statements,
+  );
+  counter(
+    'orderline_db_commits_total',
+    'Committed transactions and writes outside a transaction',
+    () => stats.commits,
+  );
   counter('orderline_db_rollbacks_total', 'Rolled back transactions', () => stats.rollbacks);
 }
