@@ -12,7 +12,7 @@ export {
 } from '../outbox/outbox.publisher.js';
 export { recordFailedCompensation } from '../saga/compensation.store.js';
 export type { CompensationHandler, CompensationHandlers } from '../saga/compensation.types.js';
-export { recordStep, sagaSteps, stepIdempotencyKey } from '../saga/saga.log.js';
+export { recordStep, recordSteps, sagaSteps, stepIdempotencyKey } from '../saga/saga.log.js';
 export {
   type AnyConsumerDeclaration,
   type ConsumerContext,

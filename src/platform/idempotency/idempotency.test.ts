@@ -8,6 +8,7 @@ import {
   findIdempotencyKey,
   type IdempotencyOptions,
   type IdempotencyTables,
+  type Prepared,
   purgeExpiredIdempotencyKeys,
   requestHash,
   type StoredResponse,
@@ -209,5 +210,68 @@ describe.each(databaseKinds())('withIdempotency on %s', (kind) => {
     await expect(withIdempotency(db, req('a b'), opts, async () => ok({}))).rejects.toMatchObject({
       code: 'validation_failed',
     });
+  });
+  it('prepares a new key before claiming it and commits the claim with the prepared write', async () => {
+    const key = newId();
+    const resourceId = newId();
+    let prepares = 0;
+    let written = 0;
+    let seen: string | undefined;
+    const prepare = async (): Promise<Prepared<string>> => {
+      prepares++;
+      return {
+        value: 'quoted',
+        resourceId,
+        write: async (tx) => {
+          const row = await findIdempotencyKey(tx, 'test', key);
+          // The write runs in the transaction that inserted the key, which already names the resource.
+          expect(row).toMatchObject({ status: 'in_progress', resource_id: resourceId });
+          written++;
+        },
+      };
+    };
+    const first = await withIdempotency(
+      db,
+      req(key),
+      opts,
+      async (_claim, prepared) => {
+        seen = prepared;
+        return ok({ id: resourceId });
+      },
+      { prepare },
+    );
+    const replay = await withIdempotency(db, req(key), opts, async () => ok({ id: 'other' }), { prepare });
+    expect([prepares, written, seen]).toEqual([1, 1, 'quoted']);
+    expect(first.replayed).toBe(false);
+    expect(replay).toEqual({ replayed: true, response: first.response });
+  });
+
+  it('records nothing when prepare fails (validation before the claim)', async () => {
+    const key = newId();
+    await expect(
+      withIdempotency(db, req(key), opts, async () => ok({}), {
+        prepare: async () => {
+          throw new AppError('unprocessable', 'cart_empty', 'The cart has no items');
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'cart_empty' });
+    expect(await findIdempotencyKey(db, 'test', key)).toBeUndefined();
+  });
+
+  it('rolls the claim back with a failing prepared write, so the key stays free', async () => {
+    const key = newId();
+    const failing = {
+      prepare: async () => ({
+        value: undefined,
+        resourceId: newId(),
+        write: async () => {
+          throw new Error('write failed');
+        },
+      }),
+    };
+    await expect(withIdempotency(db, req(key), opts, async () => ok({}), failing)).rejects.toThrow(
+      'write failed',
+    );
+    expect(await findIdempotencyKey(db, 'test', key)).toBeUndefined();
   });
 });

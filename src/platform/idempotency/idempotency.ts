@@ -42,6 +42,8 @@ export interface IdempotencyTables {
 
 // biome-ignore lint/suspicious/noExplicitAny: any service's schema type is accepted here (its own tables plus the platform's)
 type Db = Kysely<any> | Transaction<any>;
+// biome-ignore lint/suspicious/noExplicitAny: as above
+type AnyTransaction = Transaction<any>;
 const table = (db: Db) => db as unknown as Kysely<IdempotencyTables>;
 
 export interface IdempotencyRequest {
@@ -88,11 +90,24 @@ export interface IdempotentResult {
   response: StoredResponse;
 }
 
-export interface IdempotencyHooks {
+/**
+ * Work done before the key is claimed, and written WITH the claim. `prepare` runs only when the key
+ * is new (a replay never re-validates): a throw there records nothing. Its `write` runs in the
+ * transaction that inserts the key (one commit for the lock and the run's first record), and the
+ * key row carries `resourceId` from the start.
+ */
+export interface Prepared<P> {
+  value: P;
+  resourceId: string;
+  write(tx: AnyTransaction): Promise<void>;
+}
+
+export interface IdempotencyHooks<P = undefined> {
   /** Called after a stale `in_progress` row was taken over, with what the crashed run recorded. */
   recover?(stale: { resourceId: string | null }): Promise<void>;
   /** Logs a failure to release the key after a failed run (the lease then frees it). */
   onReleaseError?(err: unknown): void;
+  prepare?(): Promise<Prepared<P>>;
 }
 
 export const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
@@ -133,7 +148,13 @@ export const leaseLost = () =>
   );
 
 /** Inserting is the lock (G2): exactly one of concurrent duplicates gets the row. */
-async function tryInsert(db: Db, req: IdempotencyRequest, opts: IdempotencyOptions, lockId: string) {
+async function tryInsert(
+  db: Db,
+  req: IdempotencyRequest,
+  opts: IdempotencyOptions,
+  lockId: string,
+  resourceId: string | null = null,
+) {
   const now = opts.clock.now();
   const row = await table(db)
     .insertInto('idempotency_keys')
@@ -144,7 +165,7 @@ async function tryInsert(db: Db, req: IdempotencyRequest, opts: IdempotencyOptio
       status: 'in_progress',
       response_status: null,
       response_body: null,
-      resource_id: null,
+      resource_id: resourceId,
       lock_id: lockId,
       locked_at: now,
       created_at: now,
@@ -230,12 +251,12 @@ function makeClaim(req: IdempotencyRequest, lockId: string): IdempotencyClaim {
  * `run` returns the response to store (or stores it itself with `claim.complete(tx, …)` inside its
  * final transaction); if it throws, nothing is recorded and the error propagates.
  */
-export async function withIdempotency(
+export async function withIdempotency<P = undefined>(
   db: Db,
   req: IdempotencyRequest,
   opts: IdempotencyOptions,
-  run: (claim: IdempotencyClaim) => Promise<StoredResponse>,
-  hooks: IdempotencyHooks = {},
+  run: (claim: IdempotencyClaim, prepared: P | undefined) => Promise<StoredResponse>,
+  hooks: IdempotencyHooks<P> = {},
 ): Promise<IdempotentResult> {
   if (!IDEMPOTENCY_KEY_RE.test(req.key))
     throw new AppError(
@@ -248,11 +269,14 @@ export async function withIdempotency(
     );
   const lockId = newId();
   let acquired = false;
+  let prepared: Prepared<P> | undefined;
   // A few rounds: the row we conflicted with may vanish (released or expired) before we read it.
   for (let round = 0; round < 3 && !acquired; round++) {
-    if (await tryInsert(db, req, opts, lockId)) {
-      acquired = true;
-      break;
+    if (!hooks.prepare) {
+      if (await tryInsert(db, req, opts, lockId)) {
+        acquired = true;
+        break;
+      }
     }
     const existing = await table(db)
       .selectFrom('idempotency_keys')
@@ -260,7 +284,18 @@ export async function withIdempotency(
       .where('scope', '=', req.scope)
       .where('key', '=', req.key)
       .executeTakeFirst();
-    if (!existing) continue;
+    if (!existing) {
+      if (!hooks.prepare) continue;
+      // A new key: prepare (nothing recorded if it throws), then claim and write in one commit.
+      prepared ??= await hooks.prepare();
+      const p = prepared;
+      acquired = await inTransaction(db, async (tx) => {
+        if (!(await tryInsert(tx, req, opts, lockId, p.resourceId))) return false;
+        await p.write(tx);
+        return true;
+      });
+      continue;
+    }
     const now = opts.clock.now();
     if (new Date(existing.expires_at) <= now) {
       // Past its retention but not purged yet: the key is free again.
@@ -281,6 +316,14 @@ export async function withIdempotency(
     const stale = await takeOverStale(db, req, opts, lockId);
     if (!stale) throw keyInUse();
     await hooks.recover?.(stale);
+    if (hooks.prepare) {
+      prepared ??= await hooks.prepare();
+      const p = prepared;
+      await inTransaction(db, async (tx) => {
+        await makeClaim(req, lockId).setResource(tx, p.resourceId);
+        await p.write(tx);
+      });
+    }
     acquired = true;
   }
   if (!acquired) throw keyInUse();
@@ -288,7 +331,7 @@ export async function withIdempotency(
   const claim = makeClaim(req, lockId);
   let response: StoredResponse;
   try {
-    response = await run(claim);
+    response = await run(claim, prepared?.value);
   } catch (err) {
     try {
       await releaseKey(db, { ...req, lockId });
@@ -300,6 +343,12 @@ export async function withIdempotency(
   }
   if (!claim.completed) await claim.complete(db, response);
   return { replayed: false, response };
+}
+
+/** Runs `fn` in a transaction of `db`, or inside `db` itself when it already is one. */
+async function inTransaction<R>(db: Db, fn: (tx: AnyTransaction) => Promise<R>): Promise<R> {
+  if (db.isTransaction) return fn(db as AnyTransaction);
+  return (db as Kysely<unknown>).transaction().execute(fn);
 }
 
 /** Purge job body: deletes keys past their retention in one bounded batch; returns how many. */

@@ -25,36 +25,47 @@ export const stepIdempotencyKey = (sagaType: string, sagaId: string, step: strin
  * compensates instead of leaving work half-done (G5). Write it in the same transaction as the
  * step's local effect where there is one.
  */
-export async function recordStep(
+export interface StepRecord {
+  sagaType: string;
+  sagaId: string;
+  step: string;
+  status: StepStatus;
+  result?: unknown;
+  error?: string;
+}
+
+export async function recordStep(db: Db, step: StepRecord, at: Date = new Date()): Promise<void> {
+  await recordSteps(db, [step], at);
+}
+
+/** Several steps in ONE statement (e.g. with the transaction that commits their effect). */
+export async function recordSteps(
   db: Db,
-  step: {
-    sagaType: string;
-    sagaId: string;
-    step: string;
-    status: StepStatus;
-    result?: unknown;
-    error?: string;
-  },
+  steps: readonly StepRecord[],
   at: Date = new Date(),
 ): Promise<void> {
-  const idempotencyKey = stepIdempotencyKey(step.sagaType, step.sagaId, step.step);
-  const result = step.result === undefined ? null : JSON.stringify(step.result);
+  if (steps.length === 0) return;
   await platform(db)
     .insertInto('saga_steps')
-    .values({
-      saga_type: step.sagaType,
-      saga_id: step.sagaId,
-      step: step.step,
-      status: step.status,
-      idempotency_key: idempotencyKey,
-      result,
-      error: step.error ?? null,
-      updated_at: at,
-    })
+    .values(
+      steps.map((step) => ({
+        saga_type: step.sagaType,
+        saga_id: step.sagaId,
+        step: step.step,
+        status: step.status,
+        idempotency_key: stepIdempotencyKey(step.sagaType, step.sagaId, step.step),
+        result: step.result === undefined ? null : JSON.stringify(step.result),
+        error: step.error ?? null,
+        updated_at: at,
+      })),
+    )
     .onConflict((oc) =>
-      oc
-        .columns(['saga_type', 'saga_id', 'step'])
-        .doUpdateSet({ status: step.status, result, error: step.error ?? null, updated_at: at }),
+      oc.columns(['saga_type', 'saga_id', 'step']).doUpdateSet((eb) => ({
+        status: eb.ref('excluded.status'),
+        result: eb.ref('excluded.result'),
+        error: eb.ref('excluded.error'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
     )
     .execute();
 }

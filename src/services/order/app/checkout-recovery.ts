@@ -16,7 +16,8 @@ import { idempotencyOptions, type OrderDeps, SAGA_TYPE } from './deps.js';
 /**
  * A checkout whose process crashed mid-saga (its Idempotency-Key stayed `in_progress` past the
  * lease) is compensated, never resumed: the stored steps say what ran. The payment is found by
- * order id; a reservation whose id was never stored (crash right after the warehouse answered) is
+ * order id (checked whatever the steps say: authorize is recorded only with its outcome); a
+ * reservation whose id was never stored (crash right after the warehouse answered) is
  * found by re-reserving with the same reference — idempotent, so it returns that reservation — and
  * released. Then the checkout is `failed` and the key is free for the client's retry, which runs a
  * new checkout (G5: nothing left half-done).
@@ -34,7 +35,9 @@ export async function recoverCheckout(deps: OrderDeps, ctx: Ctx, checkoutId: str
     {
       id: checkoutId,
       reservationId,
-      authorizeStarted: steps.has('authorize') || checkout.payment_id !== null,
+      // The saga records `authorize` only with its outcome: whether it started is not known, so
+      // every live payment of the checkout is voided (none: nothing to do).
+      authorizeStarted: true,
     },
     'abandoned: the checkout did not finish within its lease',
   );

@@ -1,9 +1,19 @@
 import type { Ctx } from '../../../platform/context.js';
 import { AppError, conflict } from '../../../platform/errors/app-error.js';
-import { recordStep, stepIdempotencyKey, transaction } from '../../../platform/eventing/index.js';
-import type { IdempotencyClaim, StoredResponse } from '../../../platform/idempotency/idempotency.js';
+import {
+  recordStep,
+  recordSteps,
+  stepIdempotencyKey,
+  transaction,
+} from '../../../platform/eventing/index.js';
+import type {
+  IdempotencyClaim,
+  Prepared,
+  StoredResponse,
+} from '../../../platform/idempotency/idempotency.js';
 import { newId } from '../../../platform/ids.js';
 import { type Money, multiply, sum, toJson } from '../../../platform/money.js';
+import type { StepRecord } from '../../../platform/saga/saga.log.js';
 import type { PaymentMethod } from '../../payment/contract/client.js';
 import type { Allocation } from '../../warehouse/contract/client.js';
 import { type CartRow, cartRepository as carts } from '../data/cart.repository.js';
@@ -97,12 +107,66 @@ function orderItemsFrom(orderId: string, priced: PricedCart, allocations: Alloca
   return rows;
 }
 
+export type QuotedCart = PricedCart & { cart: CartRow };
+export interface PreparedCheckout {
+  id: string;
+  quote: QuotedCart;
+}
+
 /**
- * The checkout saga (04-services.md, OR-P0-03): validate → quote → reserve stock → authorize
- * payment → create the order, its items and `orders.order.status_changed` in ONE transaction that
- * also marks the cart checked out and stores the idempotent response. Every step is persisted
- * (`saga_steps`, `checkouts`) and carries a key derived from the saga (`checkout:{id}:…`), so a
- * retry never reserves or charges twice (G2); any failure compensates what ran (G5).
+ * Steps 1 (validate) and 2 (quote), before the Idempotency-Key is claimed: a failure here records
+ * nothing. What it returns is written with the claim in one transaction: the checkout row and the
+ * steps so far, `reserve` among them as started, so a crash from here on is compensated by recovery
+ * (which finds a reservation by its reference and payments by the checkout id).
+ */
+export async function prepareCheckout(
+  deps: OrderDeps,
+  cart: CartRow,
+  input: CheckoutInput,
+  key: string,
+): Promise<Prepared<PreparedCheckout>> {
+  const quote = await validateAndQuote(deps, cart);
+  const id = newId();
+  return {
+    value: { id, quote },
+    resourceId: id,
+    write: async (tx) => {
+      const now = deps.clock.now();
+      await checkouts.insert(tx, {
+        id,
+        cartId: cart.id,
+        scope: CHECKOUT_SCOPE,
+        key,
+        method: input.payment.method,
+        now,
+      });
+      await recordSteps(
+        tx,
+        [
+          { sagaType: SAGA_TYPE, sagaId: id, step: 'validate', status: 'completed' },
+          {
+            sagaType: SAGA_TYPE,
+            sagaId: id,
+            step: 'quote',
+            status: 'completed',
+            result: { total: toJson(quote.totals.total) },
+          },
+          { sagaType: SAGA_TYPE, sagaId: id, step: 'reserve', status: 'started' },
+        ],
+        now,
+      );
+    },
+  };
+}
+
+/**
+ * The checkout saga (04-services.md, OR-P0-03): validate → quote (prepared above) → reserve stock →
+ * authorize payment → create the order, its items and `orders.order.status_changed` in ONE
+ * transaction that also marks the cart checked out, records the completed steps and stores the
+ * idempotent response. On the happy path that is four commits: claim + checkout row, the
+ * warehouse's reservation, the payment's (intent and outcome), the order. Every step carries a key
+ * derived from the saga (`checkout:{id}:…`), so a retry never reserves or charges twice (G2); any
+ * failure compensates what ran (G5).
  */
 export async function runCheckout(
   ctx: Ctx,
@@ -110,9 +174,9 @@ export async function runCheckout(
   cart: CartRow,
   input: CheckoutInput,
   claim: IdempotencyClaim,
+  prepared: PreparedCheckout,
 ): Promise<StoredResponse> {
-  const q = await validateAndQuote(deps, cart);
-  const id = newId();
+  const { id, quote: q } = prepared;
   const now = () => deps.clock.now();
   const step = (name: string, status: 'started' | 'completed' | 'failed', result?: unknown, error?: string) =>
     recordStep(
@@ -122,35 +186,9 @@ export async function runCheckout(
     );
   const totals = q.totals;
 
-  // The checkout row and the first steps commit with the claim's resource id, before any side effect.
-  await transaction(deps.db, async (tx) => {
-    await claim.setResource(tx, id);
-    await checkouts.insert(tx, {
-      id,
-      cartId: cart.id,
-      scope: CHECKOUT_SCOPE,
-      key: claim.key,
-      method: input.payment.method,
-      now: now(),
-    });
-    await recordStep(tx, { sagaType: SAGA_TYPE, sagaId: id, step: 'validate', status: 'completed' }, now());
-    await recordStep(
-      tx,
-      {
-        sagaType: SAGA_TYPE,
-        sagaId: id,
-        step: 'quote',
-        status: 'completed',
-        result: { total: toJson(totals.total) },
-      },
-      now(),
-    );
-  });
-
   // Reserve stock (G1: the warehouse reserves all-or-nothing with conditional updates).
   const ttlSeconds = holdSeconds(deps, input.payment.method);
   const dueSeconds = paymentWindowSeconds(deps, input.payment.method);
-  await step('reserve', 'started');
   const address = cart.shipping_address!;
   const reserved = await deps.warehouse
     .reserve(ctx, {
@@ -174,13 +212,10 @@ export async function runCheckout(
     });
   }
   const reservationId = reserved.reservationId;
-  await checkouts.update(deps.db, id, { status: 'reserved', reservationId, now: now() });
-  await step('reserve', 'completed', { reservationId, allocations: reserved.allocations });
 
   let authorizeStarted = false;
   try {
     authorizeStarted = true;
-    await step('authorize', 'started');
     const auth = await deps.payment.authorize(ctx, {
       orderId: id,
       amount: totals.total,
@@ -189,14 +224,36 @@ export async function runCheckout(
       idempotencyKey: stepIdempotencyKey(SAGA_TYPE, id, 'authorize'),
     });
     if (!auth.ok) {
-      await step('authorize', 'failed', { paymentId: auth.paymentId }, auth.detail);
-      await checkouts.update(deps.db, id, { paymentId: auth.paymentId, now: now() });
+      await recordSteps(
+        deps.db,
+        [
+          reserveCompleted(id, reservationId, reserved.allocations),
+          {
+            sagaType: SAGA_TYPE,
+            sagaId: id,
+            step: 'authorize',
+            status: 'failed',
+            result: { paymentId: auth.paymentId },
+            error: auth.detail,
+          },
+        ],
+        now(),
+      );
+      await checkouts.update(deps.db, id, { reservationId, paymentId: auth.paymentId, now: now() });
       await compensateCheckout(deps, ctx, { id, reservationId, authorizeStarted: false }, 'payment_declined');
       // A decline is a final outcome with a side effect: stored and replayed for this key (Stripe).
       return declined(auth.detail, auth.paymentId);
     }
-    await checkouts.update(deps.db, id, { status: 'authorized', paymentId: auth.paymentId, now: now() });
-    await step('authorize', 'completed', { paymentId: auth.paymentId, status: auth.status });
+    const completedSteps: StepRecord[] = [
+      reserveCompleted(id, reservationId, reserved.allocations),
+      {
+        sagaType: SAGA_TYPE,
+        sagaId: id,
+        step: 'authorize',
+        status: 'completed',
+        result: { paymentId: auth.paymentId, status: auth.status },
+      },
+    ];
 
     const orderItems = orderItemsFrom(id, q, reserved.allocations);
     const itemsTotal = sum(
@@ -247,7 +304,7 @@ export async function runCheckout(
       all_shipments_delivered_at: null,
     };
     const view = toOrderView(order, orderItems);
-    await createOrder(deps, cart, order, orderItems, view, claim);
+    await createOrder(deps, cart, order, orderItems, view, claim, completedSteps);
     return { status: 201, body: view };
   } catch (err) {
     await compensateCheckout(deps, ctx, { id, reservationId, authorizeStarted }, errorCode(err));
@@ -273,6 +330,7 @@ async function createOrder(
   items: OrderItemRow[],
   view: OrderView,
   claim: IdempotencyClaim,
+  completedSteps: StepRecord[],
 ): Promise<void> {
   await transaction(deps.db, async (tx) => {
     // The cart must be exactly what was quoted: a change (or a parallel checkout) since then loses.
@@ -313,22 +371,38 @@ async function createOrder(
         amount: view.totals.total,
         occurredAt: order.created_at.toISOString(),
       });
-    await checkouts.update(tx, order.id, { status: 'completed', now: order.created_at });
-    await recordStep(
+    await checkouts.update(tx, order.id, {
+      status: 'completed',
+      reservationId: order.reservation_id!,
+      paymentId: order.payment_id!,
+      now: order.created_at,
+    });
+    await recordSteps(
       tx,
-      {
-        sagaType: SAGA_TYPE,
-        sagaId: order.id,
-        step: 'create-order',
-        status: 'completed',
-        result: { orderId: order.id },
-      },
+      [
+        ...completedSteps,
+        {
+          sagaType: SAGA_TYPE,
+          sagaId: order.id,
+          step: 'create-order',
+          status: 'completed',
+          result: { orderId: order.id },
+        },
+      ],
       order.created_at,
     );
     // G2: the response is stored with the order; a replay can never see one without the other.
     await claim.complete(tx, { status: 201, body: view });
   });
 }
+
+const reserveCompleted = (id: string, reservationId: string, allocations: Allocation[]): StepRecord => ({
+  sagaType: SAGA_TYPE,
+  sagaId: id,
+  step: 'reserve',
+  status: 'completed',
+  result: { reservationId, allocations },
+});
 
 /** The stored body of an error outcome: replayed by the route as the same problem. */
 export interface StoredProblem {

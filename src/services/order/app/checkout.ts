@@ -6,14 +6,14 @@ import {
 } from '../../../platform/idempotency/idempotency.js';
 import type { Requester } from '../domain/cart-token.js';
 import { loadOwnedCart } from './cart.service.js';
-import { type CheckoutInput, runCheckout } from './checkout.saga.js';
+import { type CheckoutInput, prepareCheckout, runCheckout } from './checkout.saga.js';
 import { recoverCheckout } from './checkout-recovery.js';
 import { CHECKOUT_SCOPE, idempotencyOptions, type OrderDeps } from './deps.js';
 
 /**
  * POST /checkout: ownership first (the cart's token; someone else's cart is 404 and never reaches
  * the idempotency store, so a replay cannot leak an order), then the saga at most once per
- * Idempotency-Key and body (G2).
+ * Idempotency-Key and body (G2). A replay answers from the stored response before any validation.
  */
 export async function checkout(
   ctx: Ctx,
@@ -27,8 +27,11 @@ export async function checkout(
     deps.db,
     { scope: CHECKOUT_SCOPE, key, requestHash: requestHash(input) },
     idempotencyOptions(deps),
-    (claim) => runCheckout(ctx, deps, cart, input, claim),
+    (claim, prepared) => runCheckout(ctx, deps, cart, input, claim, prepared!),
     {
+      // Validate and quote before the key is claimed; the claim, the checkout row and its first
+      // steps then commit together.
+      prepare: () => prepareCheckout(deps, cart, input, key),
       // A crashed earlier attempt with this key: compensate what it left before running again.
       recover: async ({ resourceId }) => {
         if (resourceId) await recoverCheckout(deps, ctx, resourceId);
