@@ -72,42 +72,57 @@ export async function authorizePayment(
   validate(request);
   const provider = deps.providerFor[request.method];
   const key = request.idempotencyKey;
-  const created = await repo.insertIfNew(deps.db, {
-    id: newId(),
-    orderId: request.orderId,
-    provider,
-    method: request.method,
-    amount: request.amount.amount,
-    currency: request.amount.currency,
-    idempotencyKey: key,
-    now: deps.clock.now(),
+  // The payment row and the operation log entry commit together, before the provider is called.
+  const payment = await transaction(deps.db, async (tx) => {
+    const created = await repo.insertIfNew(tx, {
+      id: newId(),
+      orderId: request.orderId,
+      provider,
+      method: request.method,
+      amount: request.amount.amount,
+      currency: request.amount.currency,
+      idempotencyKey: key,
+      now: deps.clock.now(),
+    });
+    const row = created ?? (await repo.findByKey(tx, key));
+    if (!row) throw new AppError('internal', 'payment_missing', `Payment for key ${key} vanished`);
+    if (
+      row.order_id !== request.orderId ||
+      row.method !== request.method ||
+      row.amount !== request.amount.amount ||
+      row.currency !== request.amount.currency
+    )
+      throw new AppError(
+        'unprocessable',
+        'idempotency_key_reused',
+        'This idempotency key was used for a different payment request',
+      );
+    if (!created) {
+      const op = await repo.findOperation(tx, key);
+      const settled = settledResult(row, op?.status === 'succeeded');
+      if (settled) return { settled, row };
+    }
+    await beginOperation(tx, {
+      paymentId: row.id,
+      kind: 'authorize',
+      key,
+      amount: row.amount,
+      now: deps.clock.now(),
+    });
+    return { settled: undefined, row };
   });
-  const payment = await repo.findByKey(deps.db, key);
-  if (!payment) throw new AppError('internal', 'payment_missing', `Payment for key ${key} vanished`);
-  if (
-    payment.order_id !== request.orderId ||
-    payment.method !== request.method ||
-    payment.amount !== request.amount.amount ||
-    payment.currency !== request.amount.currency
-  )
-    throw new AppError(
-      'unprocessable',
-      'idempotency_key_reused',
-      'This idempotency key was used for a different payment request',
-    );
-  if (!created) {
-    const op = await repo.findOperation(deps.db, key);
-    const settled = settledResult(payment, op?.status === 'succeeded');
-    if (settled) return settled;
-  }
+  if (payment.settled) return payment.settled;
+  return callProvider(ctx, deps, payment.row, provider, request);
+}
 
-  await beginOperation(deps.db, {
-    paymentId: payment.id,
-    kind: 'authorize',
-    key,
-    amount: payment.amount,
-    now: deps.clock.now(),
-  });
+async function callProvider(
+  ctx: Ctx,
+  deps: PaymentDeps,
+  payment: PaymentRow,
+  provider: PaymentRow['provider'],
+  request: AuthorizeRequest,
+): Promise<AuthorizeResult> {
+  const key = request.idempotencyKey;
   let answer: ProviderAuthorizeResult;
   try {
     answer = await deps.providers.call(provider, key, (p, call) =>

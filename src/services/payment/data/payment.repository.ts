@@ -78,9 +78,9 @@ export const paymentRepository = {
   forOrder: (db: Db, orderId: string) =>
     db.selectFrom('payments').selectAll().where('order_id', '=', orderId).orderBy('id').limit(100).execute(),
 
-  /** Inserts the payment unless its idempotency key exists; returns whether this call created it. */
-  async insertIfNew(db: Db, p: NewPayment): Promise<boolean> {
-    const row = await db
+  /** Inserts the payment unless its idempotency key exists; returns the new row, or undefined. */
+  insertIfNew(db: Db, p: NewPayment): Promise<PaymentRow | undefined> {
+    return db
       .insertInto('payments')
       .values({
         id: p.id,
@@ -95,9 +95,8 @@ export const paymentRepository = {
         updated_at: p.now,
       })
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .returning('id')
+      .returningAll()
       .executeTakeFirst();
-    return row !== undefined;
   },
 
   /** Moves `from → change.to` only if the row is still `from`; returns the new row or undefined. */

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../../platform/clock.js';
 import { AppError } from '../../../platform/errors/app-error.js';
 import { newId } from '../../../platform/ids.js';
@@ -31,6 +31,7 @@ export interface TestpayOptions {
 }
 
 type Stored = Record<string, unknown>;
+type Db = Kysely<PaymentDB> | Transaction<PaymentDB>;
 
 /**
  * testpay: a simulated card gateway behind the real provider port. It keeps its own ledger
@@ -47,8 +48,8 @@ export function createTestpayProvider(options: TestpayOptions): PaymentProvider 
   const { db, clock } = options;
 
   /** Replays the stored answer for (operation, key), counting the call; undefined when new. */
-  async function replay(operation: string, key: string): Promise<Stored | undefined> {
-    const row = await db
+  async function replay(operation: string, key: string, on: Db = db): Promise<Stored | undefined> {
+    const row = await on
       .updateTable('testpay_requests')
       .set((eb) => ({ hits: eb('hits', '+', 1) }))
       .where('operation', '=', operation)
@@ -59,8 +60,8 @@ export function createTestpayProvider(options: TestpayOptions): PaymentProvider 
   }
 
   /** Stores the first answer for a key; a concurrent first call with the same key gets the winner's. */
-  async function remember(operation: string, key: string, response: Stored): Promise<Stored> {
-    const inserted = await db
+  async function remember(operation: string, key: string, response: Stored, on: Db = db): Promise<Stored> {
+    const inserted = await on
       .insertInto('testpay_requests')
       .values({
         operation,
@@ -71,7 +72,7 @@ export function createTestpayProvider(options: TestpayOptions): PaymentProvider 
       .onConflict((oc) => oc.columns(['operation', 'idempotency_key']).doNothing())
       .returning('response')
       .executeTakeFirst();
-    return inserted?.response ?? (await replay(operation, key)) ?? response;
+    return inserted?.response ?? (await replay(operation, key, on)) ?? response;
   }
 
   const findCharge = (ref: string | null, authorizeKey?: string) => {
@@ -112,39 +113,53 @@ export function createTestpayProvider(options: TestpayOptions): PaymentProvider 
 
     async authorize(call, request): Promise<ProviderAuthorizeResult> {
       const token = request.token ?? '';
-      const previous = await replay('authorize', call.idempotencyKey);
-      let answer = previous;
-      if (!answer) {
-        if (token === 'tok_declined' || !(TESTPAY_TOKENS as readonly string[]).includes(token)) {
-          answer = {
-            kind: 'declined',
-            code: 'card_declined',
-            reason: token === 'tok_declined' ? 'The card was declined' : 'Unknown card token',
-          };
-        } else {
-          const ref = `ch_${newId().replaceAll('-', '')}`;
-          const now = clock.now();
-          const inserted = await db
-            .insertInto('testpay_charges')
-            .values({
-              id: ref,
-              authorize_key: call.idempotencyKey,
-              order_id: request.orderId,
-              token,
-              amount: request.amount.amount,
-              currency: request.amount.currency,
-              status: 'authorized',
-              created_at: now,
-              updated_at: now,
-            })
-            .onConflict((oc) => oc.column('authorize_key').doNothing())
-            .returning('id')
-            .executeTakeFirst();
-          const existing = inserted ?? (await findCharge(null, call.idempotencyKey));
-          answer = { kind: 'authorized', ref: existing?.id ?? ref };
-        }
-        answer = await remember('authorize', call.idempotencyKey, answer);
-      }
+      // The gateway's own bookkeeping (replay check, charge, stored answer) commits once.
+      const answer = await db.transaction().execute(async (tx) => {
+        const previous = await replay('authorize', call.idempotencyKey, tx);
+        if (previous) return previous;
+        if (token === 'tok_declined' || !(TESTPAY_TOKENS as readonly string[]).includes(token))
+          return remember(
+            'authorize',
+            call.idempotencyKey,
+            {
+              kind: 'declined',
+              code: 'card_declined',
+              reason: token === 'tok_declined' ? 'The card was declined' : 'Unknown card token',
+            },
+            tx,
+          );
+        const ref = `ch_${newId().replaceAll('-', '')}`;
+        const now = clock.now();
+        const inserted = await tx
+          .insertInto('testpay_charges')
+          .values({
+            id: ref,
+            authorize_key: call.idempotencyKey,
+            order_id: request.orderId,
+            token,
+            amount: request.amount.amount,
+            currency: request.amount.currency,
+            status: 'authorized',
+            created_at: now,
+            updated_at: now,
+          })
+          .onConflict((oc) => oc.column('authorize_key').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        const existing =
+          inserted ??
+          (await tx
+            .selectFrom('testpay_charges')
+            .select('id')
+            .where('authorize_key', '=', call.idempotencyKey)
+            .executeTakeFirst());
+        return remember(
+          'authorize',
+          call.idempotencyKey,
+          { kind: 'authorized', ref: existing?.id ?? ref },
+          tx,
+        );
+      });
       if (token === 'tok_timeout') await neverAnswers(call.signal);
       return answer as ProviderAuthorizeResult;
     },
