@@ -5,7 +5,12 @@ import { transaction } from '../../../platform/eventing/index.js';
 import { newId } from '../../../platform/ids.js';
 import { type AddressInput, validateAddress } from '../../../platform/validation/address.js';
 import type { ShippingOption } from '../../shipping/contract/client.js';
-import { type CartRow, cartRepository as carts, MAX_LINE_QUANTITY } from '../data/cart.repository.js';
+import {
+  type CartItemRow,
+  type CartRow,
+  cartRepository as carts,
+  MAX_LINE_QUANTITY,
+} from '../data/cart.repository.js';
 import type { OrderDB } from '../data/tables.js';
 import { hashCartToken, isOwner, newCartToken, type Requester } from '../domain/cart-token.js';
 import { priceCart, quoteLines, rateRequest } from './cart-pricing.js';
@@ -25,9 +30,10 @@ export async function loadOwnedCart(deps: OrderDeps, id: string, who: Requester)
   return cart;
 }
 
-export async function cartView(deps: OrderDeps, cart: CartRow): Promise<CartView> {
-  const items = await carts.listItems(deps.db, cart.id);
-  return toCartView(cart, await priceCart(deps, cart, items));
+/** The cart priced now; `items` when the caller already holds them (read in its transaction). */
+export async function cartView(deps: OrderDeps, cart: CartRow, items?: CartItemRow[]): Promise<CartView> {
+  const lines = items ?? (await carts.listItems(deps.db, cart.id));
+  return toCartView(cart, await priceCart(deps, cart, lines));
 }
 
 export async function createCart(
@@ -45,33 +51,35 @@ export async function createCart(
     currency: input.currency,
     now: deps.clock.now(),
   });
-  return { view: await cartView(deps, cart), cartToken: token };
+  return { view: await cartView(deps, cart, []), cartToken: token };
 }
 
+/** What a mutation changed: the cart row when it wrote it, the items when it read them. */
+type Applied = { cart?: CartRow; items?: CartItemRow[] };
+
 /**
- * Every cart mutation: lock the row (concurrent mutations queue: NEW-03), check ownership, the
- * client's `If-Match` version and that the cart is still active, apply, then bump the version with
- * a conditional update. Returns the cart as committed.
+ * Every cart mutation: bump the version (which locks the row, so concurrent mutations queue:
+ * NEW-03), check ownership, the client's `If-Match` version and that the cart is still active —
+ * any failure rolls the bump back — then apply. Returns the cart as committed.
  */
 async function mutate(
   deps: OrderDeps,
   id: string,
   who: Requester,
   ifMatch: number | undefined,
-  apply: (tx: Transaction<OrderDB>, cart: CartRow) => Promise<void>,
-): Promise<CartRow> {
+  apply: (tx: Transaction<OrderDB>, cart: CartRow) => Promise<Applied>,
+): Promise<{ cart: CartRow; items: CartItemRow[] | undefined }> {
   return transaction(deps.db, async (tx) => {
-    const cart = await carts.lockCart(tx, id);
+    const cart = await carts.lockAndBump(tx, id, deps.clock.now());
     if (!cart || !isOwner({ tokenHash: cart.token_hash, customerId: cart.customer_id }, who))
       throw cartNotFound(id);
-    if (ifMatch !== undefined && ifMatch !== cart.version)
-      throw conflict(`The cart is at version ${cart.version}, not ${ifMatch}; reload it and retry`);
+    const before = cart.version - 1;
+    if (ifMatch !== undefined && ifMatch !== before)
+      throw conflict(`The cart is at version ${before}, not ${ifMatch}; reload it and retry`);
     if (cart.status !== 'active')
       throw conflict(`The cart is ${cart.status} and can no longer change`, 'cart_not_active');
-    await apply(tx, cart);
-    const bumped = await carts.bumpVersion(tx, id, cart.version, deps.clock.now());
-    if (!bumped) throw conflict('The cart changed concurrently; reload it and retry');
-    return bumped;
+    const applied = await apply(tx, cart);
+    return { cart: applied.cart ?? cart, items: applied.items };
   });
 }
 
@@ -121,14 +129,16 @@ export async function addItem(
         `A cart line holds at most ${MAX_LINE_QUANTITY} units of ${product.sku}`,
         { fields: [{ path: 'body.quantity', message: `line total would exceed ${MAX_LINE_QUANTITY}` }] },
       );
-    if ((await carts.countItems(tx, locked.id)) > MAX_CART_LINES)
+    const items = await carts.listItems(tx, locked.id);
+    if (items.length > MAX_CART_LINES)
       throw new AppError(
         'unprocessable',
         'cart_full',
         `A cart holds at most ${MAX_CART_LINES} different products`,
       );
+    return { items };
   });
-  return cartView(deps, updated);
+  return cartView(deps, updated.cart, updated.items);
 }
 
 export async function updateItem(
@@ -143,8 +153,9 @@ export async function updateItem(
   const updated = await mutate(deps, id, who, ifMatch, async (tx, cart) => {
     if (!(await carts.setQuantity(tx, cart.id, itemId, quantity, deps.clock.now())))
       throw notFound('Cart item', itemId);
+    return {};
   });
-  return cartView(deps, updated);
+  return cartView(deps, updated.cart, updated.items);
 }
 
 export async function removeItem(
@@ -157,8 +168,9 @@ export async function removeItem(
 ): Promise<CartView> {
   const updated = await mutate(deps, id, who, ifMatch, async (tx, cart) => {
     if (!(await carts.deleteItem(tx, cart.id, itemId))) throw notFound('Cart item', itemId);
+    return {};
   });
-  return cartView(deps, updated);
+  return cartView(deps, updated.cart, updated.items);
 }
 
 export async function setShippingAddress(
@@ -174,9 +186,9 @@ export async function setShippingAddress(
     const before = cart.shipping_address;
     // Rates depend on the destination: a new country or postal code drops the chosen method.
     const moved = !before || before.country !== address.country || before.postalCode !== address.postalCode;
-    await carts.setAddress(tx, cart.id, address, moved);
+    return { cart: await carts.setAddress(tx, cart.id, address, moved) };
   });
-  return cartView(deps, updated);
+  return cartView(deps, updated.cart, updated.items);
 }
 
 /** Shipping options for the cart's address and parcel (weight from catalog `weightGrams`). */
@@ -218,7 +230,7 @@ export async function setShippingMethod(
     const b = cart.shipping_address;
     if (!a || !b || a.country !== b.country || a.postalCode !== b.postalCode)
       throw conflict('The shipping address changed; fetch the shipping options again');
-    await carts.setShippingOption(tx, locked.id, optionId);
+    return { cart: await carts.setShippingOption(tx, locked.id, optionId) };
   });
-  return cartView(deps, updated);
+  return cartView(deps, updated.cart, updated.items);
 }

@@ -41,18 +41,16 @@ export const cartRepository = {
   },
 
   /** Locks the cart row for the rest of the transaction: concurrent mutations queue here (NEW-03). */
-  async lockCart(tx: Tx, id: string): Promise<CartRow | undefined> {
-    return tx.selectFrom('carts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-  },
-
-  /** The conditional bump every mutation ends with: only from the version it read, only while active. */
-  async bumpVersion(tx: Tx, id: string, fromVersion: number, now: Date): Promise<CartRow | undefined> {
+  /**
+   * Every mutation starts here: bumps the version and so takes the row lock in ONE statement
+   * (concurrent mutations queue behind it: NEW-03). Returns the cart as it now is; the caller checks
+   * ownership, status and the client's version and throws, rolling the bump back, when one fails.
+   */
+  async lockAndBump(tx: Tx, id: string, now: Date): Promise<CartRow | undefined> {
     return tx
       .updateTable('carts')
-      .set({ version: fromVersion + 1, updated_at: now })
+      .set((eb) => ({ version: eb('version', '+', 1), updated_at: now }))
       .where('id', '=', id)
-      .where('version', '=', fromVersion)
-      .where('status', '=', 'active')
       .returningAll()
       .executeTakeFirst();
   },
@@ -65,15 +63,6 @@ export const cartRepository = {
       .orderBy('created_at')
       .orderBy('id')
       .execute();
-  },
-
-  async countItems(db: Db, cartId: string): Promise<number> {
-    const row = await db
-      .selectFrom('cart_items')
-      .select((eb) => eb.fn.countAll<bigint>().as('n'))
-      .where('cart_id', '=', cartId)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
   },
 
   /**
@@ -128,18 +117,24 @@ export const cartRepository = {
   },
 
   async setAddress(tx: Tx, cartId: string, address: ShippingAddress, clearOption: boolean) {
-    await tx
+    return tx
       .updateTable('carts')
       .set({
         shipping_address: JSON.stringify(address),
         ...(clearOption ? { shipping_option_id: null } : {}),
       })
       .where('id', '=', cartId)
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
   },
 
   async setShippingOption(tx: Tx, cartId: string, optionId: string) {
-    await tx.updateTable('carts').set({ shipping_option_id: optionId }).where('id', '=', cartId).execute();
+    return tx
+      .updateTable('carts')
+      .set({ shipping_option_id: optionId })
+      .where('id', '=', cartId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
   },
 
   /** Checkout's last write: only the version the saga quoted, only while active (cart changed → 0 rows). */
