@@ -88,7 +88,15 @@ export function build({ outDir = join(root, 'dist'), log = (m) => process.stderr
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const result = spawnSync(
     process.execPath,
-    [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', outDir],
+    [
+      tsc,
+      '-p',
+      join(root, 'tsconfig.build.json'),
+      '--outDir',
+      outDir,
+      '--tsBuildInfoFile',
+      join(outDir, '.tsbuildinfo'),
+    ],
     {
       cwd: root,
       stdio: 'inherit',
