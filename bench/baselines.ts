@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { CompiledQuery } from 'kysely';
 import pg from 'pg';
+import { createDatabase } from '../src/platform/db/database.js';
 import { newId } from '../src/platform/ids.js';
 import { type Latency, latency } from './stats.js';
 import type { Target } from './target.js';
@@ -77,16 +78,21 @@ export interface RawSql {
   close(): Promise<void>;
 }
 
-export async function createRawSql(target: Target, poolMax: number): Promise<RawSql> {
-  await target.orderline.database.execScript(
-    `${SCRATCH_SQL}\nCREATE TABLE ${SCHEMA}.inbox (event_id uuid PRIMARY KEY, processed_at timestamptz NOT NULL DEFAULT now());`,
-  );
+/**
+ * On PostgreSQL the baselines run on the run's own database (a pool of the platform's size). PGlite
+ * lives inside the platform process, out of reach: they run on a PGlite of their own in this
+ * process — same engine and version, one session like the platform's.
+ */
+export async function createRawSql(target: Pick<Target, 'kind' | 'url'>, poolMax: number): Promise<RawSql> {
+  const scratch = `${SCRATCH_SQL}\nCREATE TABLE ${SCHEMA}.inbox (event_id uuid PRIMARY KEY, processed_at timestamptz NOT NULL DEFAULT now());`;
   let inTx: (fn: (q: Query) => Promise<void>) => Promise<void>;
   let single: Query;
-  let close = async () => {};
-  if (target.url) {
+  let close: () => Promise<void>;
+  if (target.kind === 'postgres') {
+    if (!target.url) throw new Error('postgres target without a database URL');
     // PostgreSQL: a pool of the platform's size, straight through node-postgres.
     const pool = new pg.Pool({ connectionString: target.url, max: poolMax });
+    await pool.query(scratch);
     inTx = async (fn) => {
       const client = await pool.connect();
       try {
@@ -103,13 +109,15 @@ export async function createRawSql(target: Target, poolMax: number): Promise<Raw
     single = (text, params) => pool.query(text, params);
     close = () => pool.end();
   } else {
-    // PGlite is one session inside this process: the platform's own handle is the only way in.
-    const root = target.orderline.database.root;
+    const database = await createDatabase({ dataDir: 'memory' });
+    await database.execScript(scratch);
+    const root = database.root;
     inTx = (fn) =>
       root
         .transaction()
         .execute((trx) => fn((text, params) => trx.executeQuery(CompiledQuery.raw(text, params))));
     single = (text, params) => root.executeQuery(CompiledQuery.raw(text, params));
+    close = () => database.close();
   }
   const sku = () => `S${1 + Math.floor(Math.random() * SCRATCH_SKUS)}`;
   return {

@@ -19,7 +19,7 @@ import { type DatabaseKind, startTarget } from './target.js';
 
 /**
  * `npm run bench` (full) / `npm run bench -- --quick`: for each database (PGlite always,
- * PostgreSQL when DATABASE_URL is set) start the platform in this process on a real port, seed it
+ * PostgreSQL when DATABASE_URL is set) start the compiled platform as its own process, seed it
  * through the API, run the scenarios against it from a child-process load generator, and print
  * every figure beside a baseline measured in the same run. Not a test: no thresholds.
  */
@@ -124,9 +124,13 @@ async function rawBaseline(adapter: Adapter, ctx: Ctx): Promise<number> {
 }
 
 async function benchDatabase(kind: DatabaseKind, load: Awaited<ReturnType<typeof startLoadGenerator>>) {
-  log(`${kind}: starting the platform`);
+  log(`${kind}: starting the platform (its own process: node bin/orderline.mjs start)`);
   const target = await startTarget(kind);
-  const sampler = new RssSampler();
+  log(
+    `${kind}: platform pid ${target.pid} on ${target.origin}, bus ${target.bus === 'memory' ? 'memory' : 'redis'}`,
+  );
+  // The platform process's RSS (/proc/<pid>/status), not this process's.
+  const sampler = new RssSampler(target.rss);
   try {
     const call = api(target.origin);
     log(`${kind}: seeding ${catalogSize} SKUs through the API`);
@@ -136,36 +140,51 @@ async function benchDatabase(kind: DatabaseKind, load: Awaited<ReturnType<typeof
       hotUnits: settings.hotUnits,
       stockPerSku: 1_000_000,
     });
-    const poolMax = target.orderline.config.DATABASE_POOL_MAX;
+    const poolMax = target.config.DATABASE_POOL_MAX;
     const raw = await createRawSql(target, poolMax);
     const bare = await startBareServer(raw, await captureBodies(call, store.skus, store.productIds[0]!));
     await new Promise((r) => setTimeout(r, 1000));
-    const rest = process.memoryUsage.rss();
+    const rest = target.rss();
+    const startupHighWater = target.rssHighWater();
     sampler.start();
-    const ctx: Ctx = { settings, load, origin: target.origin, bare, raw, store, api: call, poolMax, log };
+    const ctx: Ctx = {
+      settings,
+      load,
+      origin: target.origin,
+      bare,
+      raw,
+      store,
+      api: call,
+      poolMax,
+      platformCpuMs: target.cpuMs,
+      log,
+    };
     try {
       const db = await databaseBaselines(ctx);
       const purchase = await purchaseFlow(ctx, db);
       const hot = await hotSku(ctx);
-      log('lifecycle probes');
+      log(`lifecycle probes (${target.bus === 'memory' ? 'memory bus' : 'Redis bus'})`);
       const life = await lifecycle(ctx);
       const read = await reads(ctx);
       const peak = sampler.stop();
+      const highWater = target.rssHighWater();
       const evt = await eventRows(kind, ctx);
       const memory = [
         row('memory', 'RSS at rest (after seeding)', mb(rest), 'MB'),
         row('memory', 'RSS peak under load', mb(peak), 'MB', { name: 'RSS at rest', value: mb(rest) }),
+        row('memory', 'RSS high-water (VmHWM, start-up incl.)', mb(highWater), 'MB'),
       ];
       const rows = [...purchase.rows, ...hot.rows, ...life.rows, ...read.rows, ...evt.rows, ...memory];
       return {
         rows,
         data: {
+          platform: { pid: target.pid, bus: target.bus === 'memory' ? 'memory' : 'redis' },
           purchase: purchase.data,
           hotSku: hot.data,
           lifecycle: life.data,
           reads: read.data,
           events: evt.data,
-          memory: { restBytes: rest, peakBytes: peak },
+          memory: { restBytes: rest, peakBytes: peak, highWaterBytes: highWater, startupHighWater },
         },
       };
     } finally {
@@ -196,7 +215,7 @@ async function main() {
     for (const kind of kinds) {
       const r = await benchDatabase(kind, load);
       results[kind] = r.data;
-      const title = `Orderline bench (${quick ? 'quick' : 'full'}) on ${kind} — ${machine.cpus} cores, ${machine.node}; platform, raw baselines and bare server in this process, load generator in a child process`;
+      const title = `Orderline bench (${quick ? 'quick' : 'full'}) on ${kind} — ${machine.cpus} cores, ${machine.node}; platform in its own process; raw baselines and bare server in the bench process; load generator in a child process`;
       tables.push(renderTable(title, r.rows));
       results[`${kind}Rows`] = r.rows;
     }

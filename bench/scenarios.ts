@@ -30,8 +30,16 @@ export interface Ctx {
   store: Store;
   api: Api;
   poolMax: number;
+  /** CPU time (user + system) the platform process has used so far, ms (/proc/<pid>/stat). */
+  platformCpuMs(): number;
   log(message: string): void;
 }
+
+/** CPU time this process (the bare server and the raw SQL baselines) has used so far, ms. */
+const benchCpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 interface Summary {
   perSecond: number;
@@ -42,14 +50,26 @@ interface Summary {
   failed: number;
   statuses: Record<string, number>;
   errors: string[];
+  /**
+   * CPU ms of the serving process per completed unit, over the warm-up and every run (with `cpu`).
+   * Work a unit leaves behind (relays, consumers) runs on after its answer and is counted in the
+   * next unit's time, so in a steady state it evens out.
+   */
+  cpuMsPerUnit?: number;
 }
 
-/** Warm-up run (discarded), then `runs` runs; medians of throughput and of each percentile. */
-async function measure(ctx: Ctx, job: Omit<LoadJob, 'durationMs'>): Promise<Summary> {
-  await ctx.load.run({ ...job, durationMs: ctx.settings.warmupMs });
+/**
+ * Warm-up run (discarded), then `runs` runs; medians of throughput and of each percentile. `cpu`
+ * reads the serving process's CPU time, for the CPU cost per unit.
+ */
+async function measure(ctx: Ctx, job: Omit<LoadJob, 'durationMs'>, cpu?: () => number): Promise<Summary> {
+  const cpuBefore = cpu?.();
+  const warmup = await ctx.load.run({ ...job, durationMs: ctx.settings.warmupMs });
   const results: LoadResult[] = [];
   for (let i = 0; i < ctx.settings.runs; i++)
     results.push(await ctx.load.run({ ...job, durationMs: ctx.settings.runMs }));
+  const cpuUsed = cpu && cpuBefore !== undefined ? cpu() - cpuBefore : undefined;
+  const units = results.reduce((a, r) => a + r.completed, warmup.completed);
   const statuses: Record<string, number> = {};
   for (const r of results)
     for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
@@ -71,6 +91,7 @@ async function measure(ctx: Ctx, job: Omit<LoadJob, 'durationMs'>): Promise<Summ
     failed: results.reduce((a, r) => a + r.failed, 0),
     statuses,
     errors: results.flatMap((r) => r.errors).slice(0, 5),
+    ...(cpuUsed !== undefined ? { cpuMsPerUnit: units > 0 ? cpuUsed / units : Number.NaN } : {}),
   };
 }
 
@@ -105,22 +126,36 @@ export async function purchaseFlow(ctx: Ctx, db: Awaited<ReturnType<typeof datab
   const data: Record<string, unknown> = { rawSql: db };
   for (const c of ctx.settings.levels) {
     ctx.log(`purchase flow c=${c}`);
-    const flow = await measure(ctx, {
-      origin: ctx.origin,
-      connections: c,
-      scenario: {
-        kind: 'purchase',
-        prefix: '/api/v1',
-        skus: ctx.store.skus,
-        address: ADDRESS,
-        checkout: true,
+    const flow = await measure(
+      ctx,
+      {
+        origin: ctx.origin,
+        connections: c,
+        scenario: {
+          kind: 'purchase',
+          prefix: '/api/v1',
+          skus: ctx.store.skus,
+          address: ADDRESS,
+          checkout: true,
+        },
       },
-    });
-    const bare = await measure(ctx, {
-      origin: ctx.bare.origin,
-      connections: c,
-      scenario: { kind: 'purchase', prefix: '/bare', skus: ctx.store.skus, address: ADDRESS, checkout: true },
-    });
+      ctx.platformCpuMs,
+    );
+    const bare = await measure(
+      ctx,
+      {
+        origin: ctx.bare.origin,
+        connections: c,
+        scenario: {
+          kind: 'purchase',
+          prefix: '/bare',
+          skus: ctx.store.skus,
+          address: ADDRESS,
+          checkout: true,
+        },
+      },
+      benchCpuMs,
+    );
     if (flow.failed > 0) ctx.log(`  purchase c=${c}${failures(flow)}`);
     const s = `purchase c=${c}`;
     const bareFlow = { name: 'bare Fastify flow', value: bare.perSecond };
@@ -129,6 +164,12 @@ export async function purchaseFlow(ctx: Ctx, db: Awaited<ReturnType<typeof datab
       row(s, 'purchases/s vs raw SQL', flow.perSecond, '/s', {
         name: '8-statement tx',
         value: db.tx.perSecond,
+      }),
+    );
+    rows.push(
+      row(s, 'CPU ms per purchase', flow.cpuMsPerUnit ?? Number.NaN, 'ms', {
+        name: 'bare Fastify flow',
+        value: bare.cpuMsPerUnit ?? Number.NaN,
       }),
     );
     for (const p of ['p50', 'p95', 'p99'] as const)

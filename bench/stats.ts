@@ -46,23 +46,27 @@ export function medianLatency(runs: Latency[]): Latency {
   };
 }
 
-/** Samples the RSS of this process (which hosts the platform) at a fixed interval. */
+/** Samples a resident set size (the platform process's, read by `read`) at a fixed interval. */
 export class RssSampler {
   private timer: NodeJS.Timeout | undefined;
   peak = 0;
 
+  constructor(private readonly read: () => number) {}
+
   start(intervalMs = 100): void {
-    this.peak = process.memoryUsage.rss();
+    this.peak = this.read();
     this.timer = setInterval(() => {
-      this.peak = Math.max(this.peak, process.memoryUsage.rss());
+      this.peak = Math.max(this.peak, this.read());
     }, intervalMs);
     this.timer.unref();
   }
 
   stop(): number {
-    if (this.timer) clearInterval(this.timer);
+    if (!this.timer) return this.peak;
+    clearInterval(this.timer);
     this.timer = undefined;
-    return Math.max(this.peak, process.memoryUsage.rss());
+    this.peak = Math.max(this.peak, this.read());
+    return this.peak;
   }
 }
 

@@ -1,13 +1,25 @@
 #!/usr/bin/env node
-// Thin launcher: runs the TypeScript entry through tsx so `npx orderline …` works without a build step.
-import { spawnSync } from 'node:child_process';
+// Launcher: runs the compiled platform (dist/main.js) in this process; nothing is transpiled at run
+// time. In a checkout (src/ present) it first rebuilds dist/ when src/ changed since the last build
+// (scripts/build.mjs), so `npm start` and `npx orderline …` work on a fresh clone and never run
+// stale code. An image that ships dist/ without src/ runs dist/ as it is.
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', join(root, 'src/main.ts'), ...process.argv.slice(2)],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+const entry = join(root, 'dist', 'main.js');
+if (existsSync(join(root, 'src')) && existsSync(join(root, 'scripts', 'build.mjs'))) {
+  const { buildIfStale } = await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href);
+  try {
+    await buildIfStale({ log: (m) => process.stderr.write(`orderline: ${m}\n`) });
+  } catch (err) {
+    process.stderr.write(`orderline: build failed: ${err.message}\n`);
+    process.exit(1);
+  }
+}
+if (!existsSync(entry)) {
+  process.stderr.write(`orderline: ${entry} is missing; run \`npm run build\`\n`);
+  process.exit(1);
+}
+await import(pathToFileURL(entry).href);

@@ -90,6 +90,11 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
     url: config.DATABASE_URL,
     dataDir: config.EPHEMERAL ? 'memory' : pgliteDataDir(config.DATA_DIR),
     poolMax: config.DATABASE_POOL_MAX,
+    pglite: {
+      sharedBuffersMb: config.PGLITE_SHARED_BUFFERS_MB,
+      maxWalSizeMb: config.PGLITE_MAX_WAL_SIZE_MB,
+      wasmCompiler: config.PGLITE_WASM_COMPILER,
+    },
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     onIdleError: (err) => logger.error({ err }, 'idle database connection failed; the pool replaces it'),
   });

@@ -17,6 +17,17 @@ const csv = z.string().transform((v) =>
     .filter((s) => s.length > 0),
 );
 
+/**
+ * Memory of the embedded database (PGlite). Its WebAssembly heap grows to what PostgreSQL touches
+ * and is never given back, so PostgreSQL's own defaults (128 MB of shared buffers, up to 1 GB of
+ * WAL before a checkpoint — kept in memory with `EPHEMERAL`) are most of the process's RSS.
+ */
+export const PGLITE_MEMORY_DEFAULTS = {
+  sharedBuffersMb: 32,
+  maxWalSizeMb: 64,
+  wasmCompiler: 'optimizing',
+} as const;
+
 export const settingsSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -30,6 +41,12 @@ export const settingsSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
   DATA_DIR: z.string().min(1).default('./.data'),
   EPHEMERAL: bool.default(false),
+  PGLITE_SHARED_BUFFERS_MB: int(1, 4096).default(PGLITE_MEMORY_DEFAULTS.sharedBuffersMb),
+  // PostgreSQL needs room for two 16 MB WAL segments.
+  PGLITE_MAX_WAL_SIZE_MB: int(32, 65_536).default(PGLITE_MEMORY_DEFAULTS.maxWalSizeMb),
+  // `optimizing`: PostgreSQL's WebAssembly compiled once by V8's optimizing compiler; `tiered`: V8's
+  // default (a quick baseline compile of everything, hot functions again) keeps both codes, ≈ 90 MB.
+  PGLITE_WASM_COMPILER: z.enum(['optimizing', 'tiered']).default(PGLITE_MEMORY_DEFAULTS.wasmCompiler),
   CORS_ORIGINS: csv.default([]),
   BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(1024 * 1024),
   DOCS_ENABLED: bool.default(true),

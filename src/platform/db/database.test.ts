@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createPostgresDatabase } from '../../../test/databases.js';
+import { PGLITE_MEMORY_DEFAULTS } from '../config/config.js';
 import { createDatabase } from './database.js';
 
 describe.skipIf(!process.env.DATABASE_URL)('PostgreSQL pool', () => {
@@ -38,4 +42,37 @@ describe.skipIf(!process.env.DATABASE_URL)('PostgreSQL pool', () => {
       await target.drop();
     }
   });
+});
+
+describe('PGlite memory settings', () => {
+  const show = async (db: Awaited<ReturnType<typeof createDatabase>>, name: string) =>
+    (await sql<{ setting: string }>`select current_setting(${name}) as setting`.execute(db.root)).rows[0]
+      ?.setting;
+
+  it('bounds shared buffers and WAL, and skips full-page images in memory only', async () => {
+    const inMemory = await createDatabase({
+      dataDir: 'memory',
+      pglite: { sharedBuffersMb: 24, maxWalSizeMb: 96 },
+    });
+    try {
+      expect(await show(inMemory, 'shared_buffers')).toBe('24MB');
+      expect(await show(inMemory, 'max_wal_size')).toBe('96MB');
+      expect(await show(inMemory, 'min_wal_size')).toBe('32MB');
+      expect(await show(inMemory, 'full_page_writes')).toBe('off');
+      // initdb's postgresql.conf still applies beside them.
+      expect(await show(inMemory, 'default_text_search_config')).toBe('pg_catalog.english');
+    } finally {
+      await inMemory.close();
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'orderline-pglite-'));
+    const onDisk = await createDatabase({ dataDir: dir });
+    try {
+      expect(await show(onDisk, 'shared_buffers')).toBe(`${PGLITE_MEMORY_DEFAULTS.sharedBuffersMb}MB`);
+      expect(await show(onDisk, 'max_wal_size')).toBe(`${PGLITE_MEMORY_DEFAULTS.maxWalSizeMb}MB`);
+      expect(await show(onDisk, 'full_page_writes')).toBe('on');
+    } finally {
+      await onDisk.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
