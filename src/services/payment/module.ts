@@ -1,3 +1,4 @@
+import { KickQueue } from '../../platform/eventing/kick-queue.js';
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
 import { secretsOrGenerated } from '../../platform/security/webhook-signature.js';
@@ -60,6 +61,7 @@ export function createPaymentModule(deps: PlatformDeps<PaymentDB>): ServiceModul
     compensation: { baseMs: config.COMPENSATION_RETRY_BASE_MS, maxMs: config.COMPENSATION_RETRY_MAX_MS },
   };
 
+  const kicks = new KickQueue(deps.logger);
   const client: PaymentClient = {
     authorize: (ctx, request) => authorizePayment(ctx, app, request),
     void: (ctx, paymentId, key) => voidPayment(ctx, app, paymentId, key),
@@ -88,7 +90,7 @@ export function createPaymentModule(deps: PlatformDeps<PaymentDB>): ServiceModul
       'payments.refund.completed',
     ],
     routes: (http) => registerPaymentRoutes(http, app),
-    consumers: [orderCancelledConsumer(app)],
+    consumers: [orderCancelledConsumer(app, kicks)],
     compensations: settlementCompensations(app),
     jobs: [
       orderSettlementJob(app, config.PAYMENT_SETTLEMENT_CRON),
@@ -101,6 +103,7 @@ export function createPaymentModule(deps: PlatformDeps<PaymentDB>): ServiceModul
     ],
     client,
     async stop() {
+      await kicks.stop();
       providers.shutdown();
     },
   };

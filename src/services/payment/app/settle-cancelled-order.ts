@@ -56,13 +56,14 @@ export async function settleOrderPayments(ctx: Ctx, deps: PaymentDeps, orderId: 
 
 /**
  * One settlement request: settle, mark `settled`; on failure hand it to the platform's
- * compensation retry (backoff, alert on exhaustion: G5) and mark it `compensating`.
+ * compensation retry (backoff, alert on exhaustion: G5) and mark it `compensating`. Returns false
+ * when there was no pending request to claim (not committed yet, or already taken).
  */
 export async function settleRequest(
   deps: PaymentDeps,
   orderId: string,
   logger: Ctx['logger'],
-): Promise<void> {
+): Promise<boolean> {
   const ctx = systemCtx(logger, 'payment.order-settlement', `settlement:${orderId}`);
   const claimed = await deps.db
     .updateTable('order_settlements')
@@ -71,7 +72,7 @@ export async function settleRequest(
     .where('status', '=', 'pending')
     .returning('attempts')
     .executeTakeFirst();
-  if (!claimed) return;
+  if (!claimed) return false;
   try {
     await settleOrderPayments(ctx, deps, orderId);
     await mark(deps, orderId, 'settled', null);
@@ -92,6 +93,7 @@ export async function settleRequest(
     );
     await mark(deps, orderId, 'compensating', errorMessage(err));
   }
+  return true;
 }
 
 const mark = (deps: PaymentDeps, orderId: string, status: 'settled' | 'compensating', error: string | null) =>

@@ -1,14 +1,17 @@
 import { defineConsumer } from '../../../platform/eventing/index.js';
+import type { KickQueue } from '../../../platform/eventing/kick-queue.js';
 import type { PaymentDeps } from '../app/deps.js';
+import { settleRequest } from '../app/settle-cancelled-order.js';
 import type { PaymentDB } from '../data/tables.js';
 
 /**
  * `orders.order.status_changed` with `cancelled` → a settlement request for the order (void what is
  * authorized, refund what is captured). Recorded in the inbox transaction, once per order (a
  * redelivery or a second `cancelled` changes nothing: G4); `cancelled` is terminal, so no stale
- * sequence can follow it. The provider calls run outside the transaction (order-settlement job).
+ * sequence can follow it. The provider calls run outside the transaction: kicked right after it
+ * (a captured order's refund starts at once), with the order-settlement job as the safety net.
  */
-export const orderCancelledConsumer = (deps: PaymentDeps) =>
+export const orderCancelledConsumer = (deps: PaymentDeps, kicks: KickQueue) =>
   defineConsumer<'orders.order.status_changed', PaymentDB>({
     subscription: 'payment.order-cancelled',
     topic: 'orders.order.status_changed',
@@ -27,5 +30,7 @@ export const orderCancelledConsumer = (deps: PaymentDeps) =>
         .onConflict((oc) => oc.column('order_id').doNothing())
         .execute();
       ctx.logger.debug({ orderId: event.data.orderId }, 'cancelled order queued for settlement');
+      const orderId = event.data.orderId;
+      kicks.kick(`settle:${orderId}`, () => settleRequest(deps, orderId, deps.logger));
     },
   });
