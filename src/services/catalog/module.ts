@@ -5,12 +5,12 @@ import { createCatalogCache } from './app/catalog.cache.js';
 import { createCategory } from './app/create-category.js';
 import { createProduct } from './app/create-product.js';
 import type { CatalogDeps } from './app/deps.js';
+import { productsByIds, productsBySkus } from './app/product-reads.js';
 import type { CatalogClient } from './contract/client.js';
 import { catalogRepository as repo } from './data/catalog.repository.js';
 import type { CatalogDB } from './data/tables.js';
 import type { AvailabilityLookup, PriceLookup } from './domain/ports.js';
 import { normalizeSku } from './domain/product.js';
-import { productsByIds, productsBySkus } from './app/product-reads.js';
 import { registerCatalogRoutes } from './http/catalog.routes.js';
 
 export type CatalogModuleDeps = PlatformDeps<CatalogDB> & {

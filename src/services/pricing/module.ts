@@ -1,6 +1,6 @@
+import { createReadCache } from '../../platform/cache/read-cache.js';
 import { systemCtx } from '../../platform/context.js';
 import type { JobDeclaration } from '../../platform/eventing/index.js';
-import { createReadCache } from '../../platform/cache/read-cache.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
 import type { CatalogClient } from '../catalog/contract/client.js';
 import { fileRateProvider } from './adapters/file-rate.provider.js';

@@ -1,6 +1,6 @@
 import { readThrough } from '../../../platform/cache/read-cache.js';
 import type { Product } from '../contract/client.js';
-import { catalogRepository as repo, type ProductListFilter } from '../data/catalog.repository.js';
+import { type ProductListFilter, catalogRepository as repo } from '../data/catalog.repository.js';
 import { productKey, skuKey } from './catalog.cache.js';
 import type { CatalogDeps } from './deps.js';
 

@@ -1,9 +1,9 @@
+import { readThrough } from '../../../platform/cache/read-cache.js';
 import { actorId, type Ctx } from '../../../platform/context.js';
 import { AppError, validationFailed } from '../../../platform/errors/app-error.js';
 import { transaction } from '../../../platform/eventing/index.js';
 import { newId } from '../../../platform/ids.js';
 import { CURRENCY_RE } from '../../../platform/money.js';
-import { readThrough } from '../../../platform/cache/read-cache.js';
 import { allowsCache, type ReadOptions } from '../../../platform/read-options.js';
 import { type NewRateRow, rateRepository, type StoredRate, type TaxRate } from '../data/rate.repository.js';
 import { validRate } from '../domain/exchange.js';

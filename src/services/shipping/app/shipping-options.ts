@@ -1,6 +1,6 @@
+import type { Clock } from '../../../platform/clock.js';
 import { actorId, type Ctx } from '../../../platform/context.js';
 import { validationFailed } from '../../../platform/errors/app-error.js';
-import type { Clock } from '../../../platform/clock.js';
 import type { ShippingOptionInput, ShippingOptionRow } from '../data/shipping-option.repository.js';
 import { shippingOptionRepository as repo } from '../data/shipping-option.repository.js';
 import type { RatesDeps } from './shipping-rates.js';
