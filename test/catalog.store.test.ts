@@ -8,6 +8,7 @@ import { createLogger } from '../src/platform/logging/logger.js';
 import type { ServiceModule } from '../src/platform/module.js';
 import { createMetrics } from '../src/platform/observability/metrics.js';
 import { migrateAll } from '../src/runtime/orderline.js';
+import { createCatalogCache } from '../src/services/catalog/app/catalog.cache.js';
 import type { CatalogDeps } from '../src/services/catalog/app/deps.js';
 import { getProduct, listProducts, listProductsByIds } from '../src/services/catalog/app/list-products.js';
 import { updateProduct } from '../src/services/catalog/app/update-product.js';
@@ -80,7 +81,13 @@ describe.each(TEST_DATABASES)('catalog store on %s', (kind) => {
       metrics: createMetrics({ defaults: false }),
     });
     client = module.client;
-    deps = { db, clock, prices, availability };
+    deps = {
+      db,
+      clock,
+      cache: createCatalogCache({ ttlSeconds: 60, maxEntries: 1000 }),
+      prices,
+      availability,
+    };
     await migrateAll(database, [module], logger);
   });
   afterAll(async () => {
@@ -194,7 +201,12 @@ describe.each(TEST_DATABASES)('catalog store on %s', (kind) => {
     expect(inEur.price).toBeNull();
     expect(quoteCalls.at(-1)).toEqual({ skus: ['MUG-1'], currency: 'EUR' });
 
-    const withoutPorts = await listProductsByIds(ctx, { db: deps.db, clock: deps.clock }, [mug.id], 'USD');
+    const withoutPorts = await listProductsByIds(
+      ctx,
+      { db: deps.db, clock: deps.clock, cache: deps.cache },
+      [mug.id],
+      'USD',
+    );
     expect(withoutPorts.items).toEqual([
       expect.objectContaining({ sku: 'MUG-1', price: null, available: null }),
     ]);

@@ -364,9 +364,10 @@ describe.each(TEST_DATABASES)('pricing admin and quotes (%s)', (kind) => {
     expect((await call('PUT', '/admin/tax-rates/DE', { rateBps: 10_001 })).statusCode).toBe(400);
   });
 
-  it('serves prices from the cache and forgets them when a price changes', async () => {
+  it('serves cached: true reads from the cache, forgets them when a price changes; the default reads the database', async () => {
+    const cached = { cached: true };
     expect((await putPrice('CSH-1', { amount: '100', currency: 'USD' })).statusCode).toBe(200);
-    expect((await pricing.unitPrices(['CSH-1'], 'USD')).get('CSH-1')?.amount).toBe(100n);
+    expect((await pricing.unitPrices(['CSH-1'], 'USD', cached)).get('CSH-1')?.amount).toBe(100n);
     // Change the stored row behind the service's back: the cached answer is still served...
     await db()
       .withSchema('pricing')
@@ -374,10 +375,34 @@ describe.each(TEST_DATABASES)('pricing admin and quotes (%s)', (kind) => {
       .set({ amount: 999n })
       .where('sku', '=', 'CSH-1')
       .execute();
-    expect((await pricing.unitPrices(['CSH-1'], 'USD')).get('CSH-1')?.amount).toBe(100n);
-    // ...until a price change through the service drops it.
+    expect((await pricing.unitPrices(['CSH-1'], 'USD', cached)).get('CSH-1')?.amount).toBe(100n);
+    // ...but never to the default path (checkout's quote): it decides on the database.
+    expect((await pricing.unitPrices(['CSH-1'], 'USD')).get('CSH-1')?.amount).toBe(999n);
+    expect((await pricing.quote([{ sku: 'CSH-1', quantity: 2 }], 'USD')).subtotal.amount).toBe(1998n);
+    // A price change through the service drops the entry at once.
     expect((await putPrice('CSH-1', { amount: '150', currency: 'USD' })).statusCode).toBe(200);
-    expect((await pricing.unitPrices(['CSH-1'], 'USD')).get('CSH-1')?.amount).toBe(150n);
+    expect((await pricing.unitPrices(['CSH-1'], 'USD', cached)).get('CSH-1')?.amount).toBe(150n);
+    expect((await pricing.quote([{ sku: 'CSH-1', quantity: 1 }], 'USD', cached)).subtotal.amount).toBe(150n);
+  });
+
+  it('serves cached: true tax from the cache, forgets it when the rate is set; the default reads the database', async () => {
+    const cached = { cached: true };
+    const taxable = { amount: 10_000n, currency: 'EUR' };
+    expect((await call('PUT', '/admin/tax-rates/AT', { rateBps: 2000 })).statusCode).toBe(200);
+    expect((await pricing.tax('AT', taxable, cached)).rateBps).toBe(2000);
+    await db()
+      .withSchema('pricing')
+      .updateTable('tax_rates')
+      .set({ rate_bps: 1 })
+      .where('country', '=', 'AT')
+      .execute();
+    expect((await pricing.tax('AT', taxable, cached)).rateBps).toBe(2000);
+    expect(await pricing.tax('AT', taxable)).toEqual({ rateBps: 1, amount: { amount: 1n, currency: 'EUR' } });
+    expect((await call('PUT', '/admin/tax-rates/AT', { rateBps: 1000 })).statusCode).toBe(200);
+    expect(await pricing.tax('AT', taxable, cached)).toEqual({
+      rateBps: 1000,
+      amount: { amount: 1000n, currency: 'EUR' },
+    });
   });
 
   it('multiplies large quantities exactly and refuses a total beyond the stored range', async () => {

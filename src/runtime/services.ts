@@ -104,7 +104,12 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
       createCatalogModule({
         ...deps,
         ...(enabled.has('pricing')
-          ? { prices: { quote: (skus, currency) => clients.pricing!.unitPrices(skus, currency) } }
+          ? {
+              // The storefront shows cached prices; checkout re-decides them on the database.
+              prices: {
+                quote: (skus, currency) => clients.pricing!.unitPrices(skus, currency, { cached: true }),
+              },
+            }
           : {}),
         ...(enabled.has('warehouse')
           ? { availability: { available: (skus) => clients.warehouse!.availability(skus) } }

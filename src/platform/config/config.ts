@@ -101,6 +101,13 @@ export const settingsSchema = z.object({
   PRICING_EXCHANGE_RATE_REFRESH_CRON: z.string().min(1).default('0 * * * *'),
   PRICING_CACHE_TTL_SECONDS: int(0, 86_400).default(60),
   PRICING_CACHE_MAX_ENTRIES: int(0, 10_000_000).default(50_000),
+  // Read caches for `cached: true` reads and the storefront (src/platform/read-options.ts):
+  // dropped on the service's own writes at once; the TTL bounds how late another replica's
+  // write is seen. 0 disables a cache.
+  PRICING_TAX_CACHE_TTL_SECONDS: int(0, 86_400).default(60),
+  CATALOG_CACHE_TTL_SECONDS: int(0, 86_400).default(30),
+  CATALOG_CACHE_MAX_ENTRIES: int(0, 10_000_000).default(50_000),
+  SHIPPING_OPTIONS_CACHE_TTL_SECONDS: int(0, 86_400).default(60),
   // Warehouse.
   WAREHOUSE_LOW_STOCK_THRESHOLD: int(0, 1_000_000).default(5),
   WAREHOUSE_RESERVATION_EXPIRY_CRON: z.string().min(1).default('* * * * *'),

@@ -1,3 +1,4 @@
+import { createReadCache } from '../../platform/cache/read-cache.js';
 import { systemCtx } from '../../platform/context.js';
 import type { JobDeclaration } from '../../platform/eventing/index.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
@@ -35,6 +36,8 @@ export function createPricingModule(deps: PricingModuleDeps): ServiceModule<Pric
       ttlSeconds: config.PRICING_CACHE_TTL_SECONDS,
       maxEntries: config.PRICING_CACHE_MAX_ENTRIES,
     }),
+    // One entry per country: bounded by the ~250 ISO codes.
+    taxCache: createReadCache({ ttlSeconds: config.PRICING_TAX_CACHE_TTL_SECONDS, maxEntries: 1000 }),
     maxRateAgeMs: config.PRICING_EXCHANGE_RATE_MAX_AGE_MINUTES * 60_000,
   };
 

@@ -1,3 +1,4 @@
+import { createReadCache } from '../../platform/cache/read-cache.js';
 import { KickQueue } from '../../platform/eventing/kick-queue.js';
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
@@ -18,6 +19,7 @@ import { shipmentRepository } from './data/shipment.repository.js';
 import type { ShippingDB } from './data/tables.js';
 import { registerCarrierWebhookRoutes } from './http/carrier-webhook.routes.js';
 import { registerShipmentRoutes } from './http/shipment.routes.js';
+import { registerShippingOptionRoutes } from './http/shipping-option.routes.js';
 import { registerSimcarrierDevRoutes } from './http/simcarrier-dev.routes.js';
 import { shipmentBookingJob } from './jobs/shipment-booking.job.js';
 import { trackingPollJob } from './jobs/tracking-poll.job.js';
@@ -53,6 +55,8 @@ export function createShippingModule(deps: ShippingModuleDeps): ServiceModule<Sh
     carriers: new Map(carrierList.map((c) => [c.name, c])),
     pricing: deps.pricing,
     logger,
+    // A few options per destination country and per option id: a small, bounded set.
+    optionCache: createReadCache({ ttlSeconds: config.SHIPPING_OPTIONS_CACHE_TTL_SECONDS, maxEntries: 2000 }),
   };
   const kicks = new KickQueue(logger);
   const carriers = createResilientCarriers(
@@ -85,8 +89,8 @@ export function createShippingModule(deps: ShippingModuleDeps): ServiceModule<Sh
   };
 
   const client: ShippingClient = {
-    options: (request) => shippingOptions(rates, request),
-    quote: (optionId, request) => quoteOption(rates, optionId, request),
+    options: (request, opts) => shippingOptions(rates, request, opts),
+    quote: (optionId, request, opts) => quoteOption(rates, optionId, request, opts),
     async shipmentsForOrder(orderId) {
       if (!isUuid(orderId)) return [];
       return shipmentViews(app.db, await shipmentRepository.forOrder(app.db, orderId.toLowerCase()));
@@ -99,6 +103,7 @@ export function createShippingModule(deps: ShippingModuleDeps): ServiceModule<Sh
     publishes: ['shipping.shipment.status_changed', 'shipping.shipment.delivered'],
     routes: async (http) => {
       registerShipmentRoutes(http, app);
+      registerShippingOptionRoutes(http, { ...rates, clock });
       await registerCarrierWebhookRoutes(http, app);
       if (!config.isProduction) registerSimcarrierDevRoutes(http, simcarrier);
     },

@@ -33,6 +33,8 @@ export async function createCategory(
     if (!row) throw conflict(`A category with slug ${category.slug} already exists`, 'slug_taken');
     return { id: row.id, slug: row.slug, name: row.name, parent: category.parentSlug };
   });
+  // Right after the commit: this process never shows the catalog as it was before it.
+  deps.cache.clear();
   ctx.logger.info({ categoryId: created.id, slug: created.slug, actor: actorId(ctx) }, 'category created');
   return created;
 }

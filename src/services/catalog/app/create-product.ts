@@ -34,6 +34,8 @@ export async function createProduct(ctx: Ctx, deps: CatalogDeps, input: NewProdu
     await publish(tx, 'catalog.product.created', row.id, productCreatedEvent(row));
     return row;
   });
+  // Right after the commit: this process never shows the catalog as it was before it.
+  deps.cache.clear();
   ctx.logger.info({ productId: created.id, sku: created.sku, actor: actorId(ctx) }, 'product created');
   return created;
 }

@@ -2,11 +2,11 @@ import type { Ctx } from '../../../platform/context.js';
 import { notFound } from '../../../platform/errors/app-error.js';
 import { encodeCursor, MAX_PAGE_SIZE } from '../../../platform/http/pagination.js';
 import { isUuid } from '../../../platform/ids.js';
-import { catalogRepository as repo } from '../data/catalog.repository.js';
 import { isCategorySlug } from '../domain/category.js';
 import { normalizeSku } from '../domain/product.js';
 import { toPrefixTsQuery } from '../domain/search.js';
 import type { CatalogDeps } from './deps.js';
+import { categoryIdBySlug, productById, productPage, productsByIds } from './product-reads.js';
 import { type ProductView, toProductViews } from './product-view.js';
 
 export interface ProductQuery {
@@ -26,17 +26,18 @@ export interface ProductPage {
 
 const EMPTY: ProductPage = { items: [], nextCursor: null };
 
-/** The public list: active products only, newest first, keyset-paginated. */
+/**
+ * The public list: active products only, newest first, keyset-paginated. The products come from
+ * the catalog cache (catalog.cache.ts); price and availability are asked per page.
+ */
 export async function listProducts(_ctx: Ctx, deps: CatalogDeps, query: ProductQuery): Promise<ProductPage> {
   const limit = Math.min(Math.max(1, Math.trunc(query.limit)), MAX_PAGE_SIZE);
   let categoryId: string | undefined;
   if (query.category !== undefined) {
     // An unknown (or impossible) slug is an empty list, not an error: links to old categories still work.
-    const category = isCategorySlug(query.category)
-      ? await repo.findCategoryBySlug(deps.db, query.category)
-      : undefined;
-    if (!category) return EMPTY;
-    categoryId = category.id;
+    const id = isCategorySlug(query.category) ? await categoryIdBySlug(deps, query.category) : null;
+    if (id === null) return EMPTY;
+    categoryId = id;
   }
   let search: { tsquery: string | undefined; sku: string | undefined } | undefined;
   const q = query.q?.trim();
@@ -45,7 +46,7 @@ export async function listProducts(_ctx: Ctx, deps: CatalogDeps, query: ProductQ
     // Nothing searchable (only punctuation): no product can match.
     if (!search.tsquery && !search.sku) return EMPTY;
   }
-  const rows = await repo.listProducts(deps.db, {
+  const rows = await productPage(deps, {
     status: 'active',
     ...(categoryId ? { categoryId } : {}),
     ...(search ? { search } : {}),
@@ -62,7 +63,7 @@ export async function listProducts(_ctx: Ctx, deps: CatalogDeps, query: ProductQ
 
 /**
  * Bulk get for the storefront (`?ids=`): the active products among `ids`, in the order asked, in
- * one query — at most one page, so no cursor.
+ * one query for those not cached — at most one page, so no cursor.
  */
 export async function listProductsByIds(
   _ctx: Ctx,
@@ -71,8 +72,7 @@ export async function listProductsByIds(
   currency: string,
 ): Promise<ProductPage> {
   const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))].slice(0, MAX_PAGE_SIZE);
-  const found = new Map((await repo.findProductsByIds(deps.db, wanted, 'active')).map((p) => [p.id, p]));
-  const ordered = wanted.flatMap((id) => found.get(id) ?? []);
+  const ordered = (await productsByIds(deps, wanted, true)).filter((p) => p.status === 'active');
   return { items: await toProductViews(deps, ordered, currency), nextCursor: null };
 }
 
@@ -83,7 +83,7 @@ export async function getProduct(
   id: string,
   currency: string,
 ): Promise<ProductView> {
-  const product = isUuid(id) ? await repo.findProduct(deps.db, id) : undefined;
+  const product = isUuid(id) ? await productById(deps, id.toLowerCase(), true) : undefined;
   if (!product) throw notFound('Product', id.slice(0, 64));
   const [view] = await toProductViews(deps, [product], currency);
   return view!;

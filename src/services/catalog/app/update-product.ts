@@ -42,6 +42,8 @@ export async function updateProduct(
     );
     return current;
   });
+  // Right after the commit: this process never shows the catalog as it was before it.
+  deps.cache.clear();
   ctx.logger.info(
     { productId: id, fields: Object.keys(changes), version: updated.version, actor: actorId(ctx) },
     'product updated',

@@ -1,4 +1,5 @@
 import type { Ctx } from '../../../platform/context.js';
+import type { ReadOptions } from '../../../platform/read-options.js';
 
 /** A product as other services see it. */
 export interface Product {
@@ -30,9 +31,13 @@ export interface NewProduct {
 }
 
 export interface CatalogClient {
-  /** Bulk get (no N+1, OR-P1-06): products in the order of `ids`, missing ids left out. */
-  getProducts(ids: readonly string[]): Promise<Product[]>;
-  getProductsBySku(skus: readonly string[]): Promise<Product[]>;
+  /**
+   * Bulk get (no N+1, OR-P1-06): products in the order of `ids`, missing ids left out. Read on
+   * the catalog's database by default; `{ cached: true }` may use the catalog's cache.
+   */
+  getProducts(ids: readonly string[], opts?: ReadOptions): Promise<Product[]>;
+  /** As getProducts, by sku (normalized as the catalog stores it). */
+  getProductsBySku(skus: readonly string[], opts?: ReadOptions): Promise<Product[]>;
   createProduct(ctx: Ctx, input: NewProduct): Promise<Product>;
   createCategory(
     ctx: Ctx,

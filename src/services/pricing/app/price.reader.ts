@@ -1,3 +1,4 @@
+import { allowsCache, type ReadOptions } from '../../../platform/read-options.js';
 import { priceRepository } from '../data/price.repository.js';
 import { rateRepository } from '../data/rate.repository.js';
 import { pairsFor } from '../domain/exchange.js';
@@ -5,20 +6,23 @@ import { priceBook, type Resolution, resolveUnitPrice } from '../domain/quote.js
 import type { PricingDeps } from './deps.js';
 
 /**
- * Unit prices of many skus in one currency: cached entries first, then ONE query for the prices
- * of all the others (every currency, current and upcoming) and one for the rates they need.
- * Answers that depend on a stale rate are never cached.
+ * Unit prices of many skus in one currency: with `cached: true` cached entries first; then ONE
+ * query for the prices of all the others (every currency, current and upcoming) and one for the
+ * rates they need. Without it (checkout's quote) every sku is read from the database; what it
+ * reads still refreshes the cache. Answers that depend on a stale rate are never cached.
  */
 export async function resolveUnitPrices(
   deps: PricingDeps,
   skus: readonly string[],
   currency: string,
+  opts?: ReadOptions,
 ): Promise<Map<string, Resolution>> {
   const now = deps.clock.now();
   const out = new Map<string, Resolution>();
   const misses: string[] = [];
+  const useCache = allowsCache(opts);
   for (const sku of new Set(skus)) {
-    const cached = deps.cache.get(sku, currency, now, deps.maxRateAgeMs);
+    const cached = useCache ? deps.cache.get(sku, currency, now, deps.maxRateAgeMs) : undefined;
     if (!cached) misses.push(sku);
     else if (cached.unit)
       out.set(sku, {

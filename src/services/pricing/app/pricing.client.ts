@@ -7,7 +7,7 @@ import { normalizeSku } from '../domain/price-change.js';
 import { buildQuote, validQuantity } from '../domain/quote.js';
 import type { PricingDeps } from './deps.js';
 import { resolveUnitPrices } from './price.reader.js';
-import { COUNTRY_RE, setTaxRate } from './rates.js';
+import { COUNTRY_RE, setTaxRate, taxRateBps } from './rates.js';
 import { setPrice } from './set-prices.js';
 
 function validCurrency(currency: string): void {
@@ -36,13 +36,14 @@ export function createPricingClient(deps: PricingDeps): PricingClient {
       await setTaxRate(ctx, deps, country, rateBps);
     },
 
-    async quote(items, currency) {
+    async quote(items, currency, opts) {
       validCurrency(currency);
       for (const item of items) validQuantity(item.quantity);
       const resolved = await resolveUnitPrices(
         deps,
         [...new Set(items.map((i) => canonical(i.sku)))],
         currency,
+        opts,
       );
       const units = new Map<string, Money>();
       for (const [sku, r] of resolved) {
@@ -53,9 +54,9 @@ export function createPricingClient(deps: PricingDeps): PricingClient {
       return buildQuote(items, currency, units, (item) => canonical(item.sku));
     },
 
-    async unitPrices(skus, currency) {
+    async unitPrices(skus, currency, opts) {
       validCurrency(currency);
-      const resolved = await resolveUnitPrices(deps, [...new Set(skus.map(canonical))], currency);
+      const resolved = await resolveUnitPrices(deps, [...new Set(skus.map(canonical))], currency, opts);
       const out = new Map<string, Money>();
       for (const [sku, r] of resolved) {
         if (r.kind === 'priced') out.set(sku, r.unit);
@@ -77,7 +78,7 @@ export function createPricingClient(deps: PricingDeps): PricingClient {
       return convertExact(amount, to, rate.fraction);
     },
 
-    async tax(country, taxable) {
+    async tax(country, taxable, opts) {
       const code = country.trim().toUpperCase();
       if (!COUNTRY_RE.test(code))
         throw new AppError(
@@ -88,9 +89,11 @@ export function createPricingClient(deps: PricingDeps): PricingClient {
             fields: [{ path: 'country', message: 'must be an ISO 3166-1 alpha-2 code such as DE' }],
           },
         );
-      const rate = await rateRepository.findTaxRate(deps.db, code);
-      const rateBps = rate?.rateBps ?? 0;
-      return { rateBps, amount: rate ? percentageBps(taxable, rateBps) : money(0n, taxable.currency) };
+      const rateBps = await taxRateBps(deps, code, opts);
+      return {
+        rateBps: rateBps ?? 0,
+        amount: rateBps !== null ? percentageBps(taxable, rateBps) : money(0n, taxable.currency),
+      };
     },
   };
 }

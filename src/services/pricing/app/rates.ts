@@ -1,8 +1,10 @@
+import { readThrough } from '../../../platform/cache/read-cache.js';
 import { actorId, type Ctx } from '../../../platform/context.js';
 import { AppError, validationFailed } from '../../../platform/errors/app-error.js';
 import { transaction } from '../../../platform/eventing/index.js';
 import { newId } from '../../../platform/ids.js';
 import { CURRENCY_RE } from '../../../platform/money.js';
+import { allowsCache, type ReadOptions } from '../../../platform/read-options.js';
 import { type NewRateRow, rateRepository, type StoredRate, type TaxRate } from '../data/rate.repository.js';
 import { validRate } from '../domain/exchange.js';
 import type { ExchangeRateProvider } from '../domain/ports.js';
@@ -143,6 +145,24 @@ export async function setTaxRate(
   const saved = await transaction(deps.db, (tx) =>
     rateRepository.upsertTaxRate(tx, { country, rateBps, actor: actorId(ctx), now: deps.clock.now() }),
   );
+  // Right after the commit, so this process never serves the old rate to a `cached: true` read.
+  deps.taxCache.invalidate([country]);
   ctx.logger.info({ country, rateBps, actor: actorId(ctx) }, 'tax rate set');
   return saved;
+}
+
+/**
+ * The tax rate of `country` in basis points, null where none is configured. With `cached: true`
+ * from the tax cache (keyed by the country code, a fixed-format key); otherwise from the database,
+ * which refreshes the cache entry.
+ */
+export async function taxRateBps(
+  deps: PricingDeps,
+  country: string,
+  opts: ReadOptions | undefined,
+): Promise<number | null> {
+  const entry = await readThrough(deps.taxCache, country, allowsCache(opts), async () => ({
+    rateBps: (await rateRepository.findTaxRate(deps.db, country))?.rateBps ?? null,
+  }));
+  return entry.rateBps;
 }

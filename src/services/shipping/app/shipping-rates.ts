@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import { cacheKey, type ReadCache, readThrough } from '../../../platform/cache/read-cache.js';
 import { AppError, validationFailed } from '../../../platform/errors/app-error.js';
 import type { Logger } from '../../../platform/logging/logger.js';
 import { CURRENCY_RE, type Money, money } from '../../../platform/money.js';
+import { allowsCache, type ReadOptions } from '../../../platform/read-options.js';
 import type { RateRequest, ShippingOption } from '../contract/client.js';
 import {
   shippingOptionRepository as repo,
@@ -16,6 +18,11 @@ export interface RatesDeps {
   carriers: ReadonlyMap<string, Carrier>;
   pricing: CurrencyConverter;
   logger: Logger;
+  /**
+   * The option table's answers (per destination country, per option id) for `cached: true`
+   * reads; cleared when an operator changes an option (shipping-options.ts).
+   */
+  optionCache: ReadCache<{ rows: ShippingOptionRow[] }>;
 }
 
 /** Pricing's answers when a rate to convert an option's price is missing or too old (PR-P0-02). */
@@ -82,9 +89,21 @@ async function price(
 }
 
 /** Every active option that ships the parcel to the destination, cheapest first. */
-export async function shippingOptions(deps: RatesDeps, request: RateRequest): Promise<ShippingOption[]> {
+export async function shippingOptions(
+  deps: RatesDeps,
+  request: RateRequest,
+  opts?: ReadOptions,
+): Promise<ShippingOption[]> {
   validate(request);
-  const rows = await repo.forCountry(deps.db, request.destination.country);
+  const country = request.destination.country;
+  const { rows } = await readThrough(
+    deps.optionCache,
+    cacheKey('country', country),
+    allowsCache(opts),
+    async () => ({
+      rows: await repo.forCountry(deps.db, country),
+    }),
+  );
   // An option priced in another currency that cannot be converted right now is not offered (a
   // store with options in the cart's own currency keeps selling); only when nothing can be
   // offered does the caller get pricing's reason.
@@ -116,9 +135,15 @@ export async function quoteOption(
   deps: RatesDeps,
   optionId: string,
   request: RateRequest,
+  opts?: ReadOptions,
 ): Promise<ShippingOption | undefined> {
   validate(request);
   if (optionId.length === 0 || optionId.length > 64) return undefined;
-  const row = await repo.findActive(deps.db, optionId);
+  const {
+    rows: [row],
+  } = await readThrough(deps.optionCache, cacheKey('id', optionId), allowsCache(opts), async () => {
+    const found = await repo.findActive(deps.db, optionId);
+    return { rows: found ? [found] : [] };
+  });
   return row ? price(deps, row, request) : undefined;
 }

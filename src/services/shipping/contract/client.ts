@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { shipmentStatus } from '../../../contracts/common.schemas.js';
 import type { Money } from '../../../platform/money.js';
+import type { ReadOptions } from '../../../platform/read-options.js';
 
 export interface RateRequest {
   destination: { country: string; postalCode: string };
@@ -46,12 +47,16 @@ export interface ShipmentView {
   events: ShipmentEventView[];
 }
 
-/** The shipping service as carts, checkout and the order service see it. */
+/**
+ * The shipping service as carts, checkout and the order service see it. `options` and `quote`
+ * read the option table on the database by default (checkout); `{ cached: true }` may use
+ * shipping's in-process option cache (cart views).
+ */
 export interface ShippingClient {
   /** Options available for the destination and parcel, priced in the requested currency. */
-  options(request: RateRequest): Promise<ShippingOption[]>;
+  options(request: RateRequest, opts?: ReadOptions): Promise<ShippingOption[]>;
   /** One option re-priced for the request (checkout re-quotes the chosen method); undefined if no longer offered. */
-  quote(optionId: string, request: RateRequest): Promise<ShippingOption | undefined>;
+  quote(optionId: string, request: RateRequest, opts?: ReadOptions): Promise<ShippingOption | undefined>;
   /** The order's shipments with their tracking events (oldest shipment first); [] for an unknown order. */
   shipmentsForOrder(orderId: string): Promise<ShipmentView[]>;
 }

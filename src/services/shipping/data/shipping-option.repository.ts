@@ -1,7 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { ShippingDB, ShippingOptionsTable } from './tables.js';
 
 export type ShippingOptionRow = Selectable<ShippingOptionsTable>;
+
+/** An option as an operator sets it (PUT /admin/shipping-options/{id}). */
+export type ShippingOptionInput = Omit<ShippingOptionRow, 'created_at' | 'updated_at'>;
 
 /** The offered options: a small configuration table, filtered by destination in SQL. */
 export const shippingOptionRepository = {
@@ -28,4 +31,15 @@ export const shippingOptionRepository = {
       .where('id', '=', id)
       .where('active', '=', true)
       .executeTakeFirst(),
+
+  /** Creates the option or replaces every field of it (the constraints of 0001_init.sql check it). */
+  upsert: (tx: Transaction<ShippingDB>, option: ShippingOptionInput, now: Date) => {
+    const { id, ...fields } = option;
+    return tx
+      .insertInto('shipping_options')
+      .values({ ...option, created_at: now, updated_at: now })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ ...fields, updated_at: now }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  },
 };

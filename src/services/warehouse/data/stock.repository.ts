@@ -1,6 +1,6 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import { newId } from '../../../platform/ids.js';
-import { table, values } from './sql.js';
+import { SCHEMA, table, values } from './sql.js';
 import type { LedgerReason, WarehouseDB } from './tables.js';
 
 /**
@@ -63,6 +63,12 @@ const toStockRow = (r: RawStockRow): StockRow => ({
   reserved: r.reserved,
   lowStockThreshold: r.low_stock_threshold,
 });
+
+// sum() of integers is numeric: read as text, converted once.
+const AVAILABILITY_SQL = `SELECT s.sku, sum(s.on_hand - s.reserved)::text AS available
+FROM "${SCHEMA}".stock AS s JOIN "${SCHEMA}".warehouses AS w ON w.id = s.warehouse_id
+WHERE w.status = 'active' AND s.sku = ANY($1::text[])
+GROUP BY s.sku`;
 
 const pairKey = (warehouseId: string, sku: string) => `${warehouseId} ${sku}`;
 
@@ -223,17 +229,16 @@ export const stockRepository = {
       .execute();
   },
 
-  /** Units available to sell per sku over active warehouses (one grouped query). */
+  /**
+   * Units available to sell per sku over active warehouses (one grouped query). The storefront
+   * asks this on every page view (stock is never cached), so its SQL is a constant compiled once:
+   * the skus travel as ONE array parameter.
+   */
   async availability(db: Db, skus: readonly string[]): Promise<Map<string, number>> {
     if (skus.length === 0) return new Map();
-    const rows = await db
-      .selectFrom('stock as s')
-      .innerJoin('warehouses as w', 'w.id', 's.warehouse_id')
-      .select(['s.sku', sql<string>`sum(s.on_hand - s.reserved)`.as('available')])
-      .where('w.status', '=', 'active')
-      .where('s.sku', 'in', [...skus])
-      .groupBy('s.sku')
-      .execute();
+    const { rows } = await db.executeQuery<{ sku: string; available: string }>(
+      CompiledQuery.raw(AVAILABILITY_SQL, [[...skus]]),
+    );
     return new Map(rows.map((r) => [r.sku, Number(r.available)]));
   },
 
