@@ -1,4 +1,5 @@
 import { type Money, toJson, zero } from '../../../platform/money.js';
+import type { ReadOptions } from '../../../platform/read-options.js';
 import type { ShippingAddress } from '../../../platform/validation/address.js';
 import type { Product } from '../../catalog/contract/client.js';
 import type { QuoteLine } from '../../pricing/contract/client.js';
@@ -25,18 +26,27 @@ export interface PricedCart {
 /**
  * Prices a cart with one batched catalog read, ONE pricing quote, at most one shipping quote and
  * one tax call, whatever the number of items (OR-P1-06: no per-item calls; OR-P1-05: the cart's
- * currency and the pricing service's prices, never catalog figures).
+ * currency and the pricing service's prices, never catalog figures). A cart VIEW passes
+ * `{ cached: true }`; checkout passes nothing and so decides on the owners' databases.
  */
-export async function priceCart(deps: OrderDeps, cart: CartRow, items: CartItemRow[]): Promise<PricedCart> {
+export async function priceCart(
+  deps: OrderDeps,
+  cart: CartRow,
+  items: CartItemRow[],
+  opts?: ReadOptions,
+): Promise<PricedCart> {
   const currency = cart.currency;
-  const { lines, missing, subtotal, weightGrams } = await quoteLines(deps, currency, items);
+  const { lines, missing, subtotal, weightGrams } = await quoteLines(deps, currency, items, opts);
   const address = cart.shipping_address;
   let shipping: ShippingOption | null = null;
   let shippingUnavailable = false;
   if (address && cart.shipping_option_id) {
     shipping =
-      (await deps.shipping.quote(cart.shipping_option_id, rateRequest(address, weightGrams, subtotal))) ??
-      null;
+      (await deps.shipping.quote(
+        cart.shipping_option_id,
+        rateRequest(address, weightGrams, subtotal),
+        opts,
+      )) ?? null;
     shippingUnavailable = shipping === null;
   }
   const discount = zero(currency);
@@ -44,7 +54,11 @@ export async function priceCart(deps: OrderDeps, cart: CartRow, items: CartItemR
   let tax = zero(currency);
   let taxRateBps = 0;
   if (address) {
-    const t = await deps.pricing.tax(address.country, taxableAmount(subtotal, discount, shippingAmount));
+    const t = await deps.pricing.tax(
+      address.country,
+      taxableAmount(subtotal, discount, shippingAmount),
+      opts,
+    );
     tax = t.amount;
     taxRateBps = t.rateBps;
   }
@@ -62,15 +76,24 @@ export async function priceCart(deps: OrderDeps, cart: CartRow, items: CartItemR
 }
 
 /** Products (one bulk read) and prices (ONE quote) of the cart's lines, with parcel weight. */
-export async function quoteLines(deps: OrderDeps, currency: string, items: CartItemRow[]) {
+export async function quoteLines(
+  deps: OrderDeps,
+  currency: string,
+  items: CartItemRow[],
+  opts?: ReadOptions,
+) {
   const [products, quote] =
     items.length === 0
       ? [[] as Product[], undefined]
       : await Promise.all([
-          deps.catalog.getProductsBySku(items.map((i) => i.sku)),
+          deps.catalog.getProductsBySku(
+            items.map((i) => i.sku),
+            opts,
+          ),
           deps.pricing.quote(
             items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
             currency,
+            opts,
           ),
         ]);
   const bySku = new Map(products.map((p) => [p.sku, p]));

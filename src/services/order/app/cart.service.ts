@@ -22,6 +22,12 @@ export const MAX_CART_LINES = 100;
 
 const cartNotFound = (id: string) => notFound('Cart', id);
 
+/**
+ * Cart calls read products, prices, tax and shipping options from their owners' caches: what they
+ * show is decided again on the databases at checkout (validateAndQuote passes no options).
+ */
+const VIEW = { cached: true } as const;
+
 /** Reads a cart the requester owns; someone else's (or a missing) cart is the same 404 (G9). */
 export async function loadOwnedCart(deps: OrderDeps, id: string, who: Requester): Promise<CartRow> {
   const cart = await carts.findCart(deps.db, id);
@@ -33,7 +39,7 @@ export async function loadOwnedCart(deps: OrderDeps, id: string, who: Requester)
 /** The cart priced now; `items` when the caller already holds them (read in its transaction). */
 export async function cartView(deps: OrderDeps, cart: CartRow, items?: CartItemRow[]): Promise<CartView> {
   const lines = items ?? (await carts.listItems(deps.db, cart.id));
-  return toCartView(cart, await priceCart(deps, cart, lines));
+  return toCartView(cart, await priceCart(deps, cart, lines, VIEW));
 }
 
 export async function createCart(
@@ -92,7 +98,7 @@ export async function addItem(
   ifMatch: number | undefined,
 ): Promise<CartView> {
   const cart = await loadOwnedCart(deps, id, who);
-  const [product] = await deps.catalog.getProductsBySku([input.sku]);
+  const [product] = await deps.catalog.getProductsBySku([input.sku], VIEW);
   if (!product)
     throw new AppError('unprocessable', 'unknown_sku', `No product has sku ${input.sku}`, {
       fields: [{ path: 'body.sku', message: 'no such product' }],
@@ -102,7 +108,7 @@ export async function addItem(
       fields: [{ path: 'body.sku', message: 'product is archived' }],
     });
   // Refuse what cannot be bought rather than fail at checkout: the sku needs a price in the cart's currency.
-  const prices = await deps.pricing.unitPrices([product.sku], cart.currency);
+  const prices = await deps.pricing.unitPrices([product.sku], cart.currency, VIEW);
   if (!prices.has(product.sku))
     throw new AppError(
       'unprocessable',
@@ -201,8 +207,8 @@ export async function shippingOptions(deps: OrderDeps, cart: CartRow): Promise<S
       'Set a shipping address before choosing shipping',
     );
   const items = await carts.listItems(deps.db, cart.id);
-  const parcel = await quoteLines(deps, cart.currency, items);
-  return deps.shipping.options(rateRequest(address, parcel.weightGrams, parcel.subtotal));
+  const parcel = await quoteLines(deps, cart.currency, items, VIEW);
+  return deps.shipping.options(rateRequest(address, parcel.weightGrams, parcel.subtotal), VIEW);
 }
 
 export async function setShippingMethod(
