@@ -27,7 +27,8 @@ const quick = process.argv.includes('--quick');
 /** `--only events`: just that section (on each database kind); the default run does every section. */
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
-if (only !== undefined && only !== 'events') throw new Error(`--only: unknown section ${only} (known: events)`);
+if (only !== undefined && only !== 'events')
+  throw new Error(`--only: unknown section ${only} (known: events)`);
 const settings: Settings = quick
   ? {
       quick,
