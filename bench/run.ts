@@ -24,6 +24,11 @@ import { type DatabaseKind, startTarget } from './target.js';
  * every figure beside a baseline measured in the same run. Not a test: no thresholds.
  */
 const quick = process.argv.includes('--quick');
+/** `--only events`: just that section (on each database kind); the default run does every section. */
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+if (only !== undefined && only !== 'events')
+  throw new Error(`--only: unknown section ${only} (known: events)`);
 const settings: Settings = quick
   ? {
       quick,
@@ -87,7 +92,7 @@ async function captureBodies(call: Api, skus: string[], productId: string): Prom
 
 async function eventRows(
   kind: DatabaseKind,
-  ctx: Ctx,
+  ctx: Pick<Ctx, 'raw'>,
 ): Promise<{ rows: Row[]; data: Record<string, unknown> }> {
   const rows: Row[] = [];
   const data: Record<string, unknown> = {};
@@ -116,11 +121,28 @@ const baselineName = (adapter: Adapter) =>
       ? 'raw JetStream publish/consume'
       : `1-row tx/s, c=8`;
 
-async function rawBaseline(adapter: Adapter, ctx: Ctx): Promise<number> {
+async function rawBaseline(adapter: Adapter, ctx: Pick<Ctx, 'raw'>): Promise<number> {
   if (adapter === 'redis') return rawRedis(events);
   if (adapter === 'nats') return rawNats(events);
   // In memory there is no broker: the floor is the database work an idempotent consumer must do.
   return (await closedLoop(() => ctx.raw.oneRowTransaction(), 8, settings.runMs)).perSecond;
+}
+
+/** `--only events`: the platform runs only to give the memory adapter its raw SQL baseline. */
+async function benchEventsOnly(kind: DatabaseKind) {
+  log(`${kind}: starting the platform (events only)`);
+  const target = await startTarget(kind);
+  try {
+    const raw = await createRawSql(target, target.orderline.config.DATABASE_POOL_MAX);
+    try {
+      const evt = await eventRows(kind, { raw });
+      return { rows: evt.rows, data: { events: evt.data } };
+    } finally {
+      await raw.close();
+    }
+  } finally {
+    await target.close();
+  }
 }
 
 async function benchDatabase(kind: DatabaseKind, load: Awaited<ReturnType<typeof startLoadGenerator>>) {
@@ -206,21 +228,22 @@ async function main() {
     node: process.version,
   };
   log(
-    `${quick ? 'quick' : 'full'} run on ${kinds.join(' and ')}; adapters: ${availableAdapters().join(', ')}`,
+    `${quick ? 'quick' : 'full'} run${only ? ` of ${only} only` : ''} on ${kinds.join(' and ')}; adapters: ${availableAdapters().join(', ')}`,
   );
-  const load = await startLoadGenerator();
+  // The events section drives no HTTP load.
+  const load = only === 'events' ? undefined : await startLoadGenerator();
   const results: Record<string, unknown> = {};
   const tables: string[] = [];
   try {
     for (const kind of kinds) {
-      const r = await benchDatabase(kind, load);
+      const r = load ? await benchDatabase(kind, load) : await benchEventsOnly(kind);
       results[kind] = r.data;
       const title = `Orderline bench (${quick ? 'quick' : 'full'}) on ${kind} — ${machine.cpus} cores, ${machine.node}; platform in its own process; raw baselines and bare server in the bench process; load generator in a child process`;
       tables.push(renderTable(title, r.rows));
       results[`${kind}Rows`] = r.rows;
     }
   } finally {
-    await load.close();
+    await load?.close();
   }
   for (const t of tables) console.log(t);
   const file = writeResults({

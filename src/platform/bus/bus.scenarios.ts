@@ -12,11 +12,14 @@ import {
   waitFor,
 } from '../eventing/eventing.fixtures.js';
 import { createEventing, type Eventing } from '../eventing/eventing.js';
+import { eventingMetrics } from '../eventing/eventing.metrics.js';
 import type { PlatformTables } from '../eventing/platform.tables.js';
+import { createBatchHandler } from '../inbox/consumer.runner.js';
+import { processOnce } from '../inbox/inbox.js';
 import { createMetrics } from '../observability/metrics.js';
 import { buildEnvelope, transaction } from '../outbox/outbox.publisher.js';
 import type { OutboxStore } from '../outbox/outbox.store.js';
-import type { EventBus } from './bus.types.js';
+import type { BatchHandler, EventBus } from './bus.types.js';
 
 /**
  * The required scenarios (issue 3), run for every adapter on every database kind: each adapter
@@ -116,9 +119,31 @@ export function describeBusScenarios(
       });
 
       const start = async (
-        options: { wrapOutboxStore?: (s: string, store: OutboxStore) => OutboxStore; bus?: EventBus } = {},
+        options: {
+          wrapOutboxStore?: (s: string, store: OutboxStore) => OutboxStore;
+          bus?: EventBus;
+          /** Wraps every batch handler the consumers subscribe with (observe batches, inject faults). */
+          wrapBatch?: (handler: BatchHandler) => BatchHandler;
+          /**
+           * Published straight to the bus so they arrive together: before the consumers subscribe on a
+           * broker (the group reads them from the start), after it on the in-process bus.
+           */
+          prepublish?: EventEnvelope[];
+        } = {},
       ) => {
         harness = await makeHarness();
+        const base = options.bus ?? harness.bus;
+        const { wrapBatch, prepublish } = options;
+        const bus: EventBus = wrapBatch
+          ? { ...base, subscribeBatch: (s, t, h, o) => base.subscribeBatch(s, t, wrapBatch(h), o) }
+          : base;
+        const publishTogether = async () => {
+          if (!prepublish) return;
+          const outcomes = await base.publish(prepublish);
+          // The in-process bus answers once every event settled, which a retried one may outlast.
+          if (base.kind !== 'memory') expect(outcomes.every((o) => o === undefined)).toBe(true);
+        };
+        if (base.kind !== 'memory') await publishTogether();
         const metrics = createMetrics({ defaults: false });
         eventing = createEventing({
           database: tdb.database,
@@ -131,12 +156,35 @@ export function describeBusScenarios(
             { name: 'catalog', publishes: ['catalog.product.created', 'catalog.product.updated'] },
             { name: 'warehouse', consumers: [created, updated] },
           ],
-          bus: options.bus ?? harness.bus,
+          bus,
           ...(options.wrapOutboxStore ? { wrapOutboxStore: options.wrapOutboxStore } : {}),
         });
         await eventing.start();
+        if (base.kind === 'memory') await publishTogether();
         return { eventing, metrics, harness };
       };
+      /** Records the size of every batch a consumer is handed. */
+      const batchSizes =
+        (sizes: number[]) =>
+        (handler: BatchHandler): BatchHandler =>
+        async (deliveries) => {
+          sizes.push(deliveries.length);
+          return handler(deliveries);
+        };
+      const deliveriesHandled = async (metrics: ReturnType<typeof createMetrics>, subscription: string) =>
+        ((await metrics.registry.getSingleMetric('orderline_consumer_deliveries_total')?.get())?.values ?? [])
+          .filter((v) => v.labels.subscription === subscription)
+          .reduce((sum, v) => sum + v.value, 0);
+      const createdEnvelope = (id: string) => buildEnvelope('catalog.product.created', id, product(id));
+      const inboxRows = async (eventIds: string[]) =>
+        (
+          await wh
+            .selectFrom('processed_events')
+            .select('event_id')
+            .where('subscription', '=', 'warehouse.product-created')
+            .where('event_id', 'in', eventIds)
+            .execute()
+        ).length;
       const applications = async (productId: string) =>
         wh.selectFrom('applications').selectAll().where('product_id', '=', productId).execute();
       const createProduct = (productId: string, name?: string) =>
@@ -372,6 +420,139 @@ export function describeBusScenarios(
         expect(letter.error).toContain('payload does not match catalog.product.created');
         expect(letter.attempts).toBe(1);
         expect(await applications(id)).toHaveLength(0);
+      });
+
+      it('applies each event of a batch once: a duplicate inside the batch and one processed earlier change nothing (G4)', async () => {
+        const ids = Array.from({ length: 4 }, () => crypto.randomUUID());
+        const [e0, e1, e2, e3] = ids.map(createdEnvelope) as [
+          EventEnvelope,
+          EventEnvelope,
+          EventEnvelope,
+          EventEnvelope,
+        ];
+        // e0 went through the inbox before (an earlier delivery).
+        await processOnce(wh, 'warehouse.product-created', e0.id, async (tx) => {
+          await tx
+            .insertInto('applications')
+            .values({ event_id: e0.id, product_id: ids[0]!, name: 'x' })
+            .execute();
+        });
+        const sizes: number[] = [];
+        const { metrics, harness: h } = await start({
+          wrapBatch: batchSizes(sizes),
+          prepublish: [e1, e2, e1, e0, e3],
+        });
+        // JetStream drops the second e1 itself (Nats-Msg-Id) and the in-process bus joins it to the
+        // queued one; Redis Streams delivers it.
+        const deliveries = h.bus.kind === 'redis' ? 5 : 4;
+        await waitFor(
+          async () => (await deliveriesHandled(metrics, 'warehouse.product-created')) >= deliveries,
+          'every delivery settled',
+        );
+        expect(Math.max(...sizes)).toBeGreaterThan(1);
+        for (const id of ids) expect(await applications(id)).toHaveLength(1);
+        expect(await inboxRows([e0.id, e1.id, e2.id, e3.id])).toBe(4);
+      });
+
+      it('dead-letters a poison event in the middle of a batch alone; its neighbours and an invalid one are settled (G5)', async () => {
+        const ids = Array.from({ length: 4 }, () => crypto.randomUUID());
+        const [a, poison, c, d] = ids.map(createdEnvelope) as [
+          EventEnvelope,
+          EventEnvelope,
+          EventEnvelope,
+          EventEnvelope,
+        ];
+        failing.add(ids[1]!);
+        const invalidId = crypto.randomUUID();
+        const good = createdEnvelope(invalidId);
+        const invalid = { ...good, data: { ...(good.data as object), sku: 42 } } as EventEnvelope;
+        const sizes: number[] = [];
+        const { eventing: ev } = await start({
+          wrapBatch: batchSizes(sizes),
+          prepublish: [a, poison, invalid, c, d],
+        });
+        for (const id of [ids[0]!, ids[2]!, ids[3]!])
+          await waitFor(async () => (await applications(id)).length === 1, `neighbour ${id} applied`);
+        const letters = async () =>
+          (await ev.operations.listDeadLetters({ service: 'warehouse', status: 'open' })).filter((l) =>
+            [a.id, poison.id, c.id, d.id, good.id].includes(l.eventId),
+          );
+        await waitFor(async () => (await letters()).length === 2, 'poison and invalid dead-lettered', 15_000);
+        expect(sizes[0]).toBeGreaterThan(1);
+        const byId = new Map((await letters()).map((l) => [l.eventId, l]));
+        // 3 deliveries × (1 attempt + 2 in-place retries), counted on the per-event path only.
+        expect(byId.get(poison.id)).toMatchObject({ attempts: 9 });
+        expect(byId.get(poison.id)?.error).toContain('cannot be opened');
+        expect(byId.get(good.id)?.error).toContain('payload does not match');
+        expect(await applications(ids[1]!)).toHaveLength(0);
+        expect(await applications(invalidId)).toHaveLength(0);
+        for (const id of [ids[0]!, ids[2]!, ids[3]!]) expect(await applications(id)).toHaveLength(1);
+      });
+
+      it('redelivers a batch whose transaction committed but whose ack never happened, and changes nothing (G3, G4)', async () => {
+        const ids = Array.from({ length: 6 }, () => crypto.randomUUID());
+        const envelopes = ids.map(createdEnvelope);
+        const seen: string[] = [];
+        let crashedBatch: string[] = [];
+        const { metrics } = await start({
+          prepublish: envelopes,
+          wrapBatch: (handler) => async (deliveries) => {
+            const batch = deliveries.map((d) => (d.envelope as EventEnvelope).id);
+            seen.push(...batch);
+            const dispositions = await handler(deliveries); // committed
+            if (crashedBatch.length === 0 && batch.length > 1) {
+              crashedBatch = batch;
+              throw new Error('process died between commit and ack (fault injected)');
+            }
+            return dispositions;
+          },
+        });
+        await waitFor(() => crashedBatch.length > 1, 'a batch committed and its ack was lost');
+        await waitFor(
+          () => crashedBatch.every((id) => seen.filter((s) => s === id).length >= 2),
+          'the unacked batch was redelivered',
+          15_000,
+        );
+        await waitFor(
+          async () =>
+            (await deliveriesHandled(metrics, 'warehouse.product-created')) >=
+            ids.length + crashedBatch.length,
+          'redelivered events settled',
+        );
+        for (const id of ids) expect(await applications(id)).toHaveLength(1);
+        expect(await inboxRows(envelopes.map((e) => e.id))).toBe(ids.length);
+      });
+
+      it('applies each event once with two consumers of the same subscription and duplicate deliveries (G4)', async () => {
+        const ids = Array.from({ length: 40 }, () => crypto.randomUUID());
+        const envelopes = ids.map(createdEnvelope);
+        const { harness: h } = await start();
+        // A second replica of the warehouse consumer on the same bus and group.
+        const replica = await h.bus.subscribeBatch(
+          created.subscription,
+          [created.topic],
+          createBatchHandler({
+            service: 'warehouse',
+            db: tdb.database.forSchema('warehouse'),
+            consumer: created,
+            settings: { retryDelaysMs: [5], redeliveryBaseMs: 20, redeliveryMaxMs: 100, maxDeliveries: 3 },
+            logger: testLogger(),
+            metrics: eventingMetrics(createMetrics({ defaults: false })),
+            clock: systemClock,
+          }),
+          { concurrency: 4, ackWaitMs: 2000, batchSize: 8 },
+        );
+        try {
+          const outcomes = await h.bus.publish([...envelopes, ...envelopes.slice(0, 20)]);
+          expect(outcomes.every((o) => o === undefined)).toBe(true);
+          await waitFor(
+            async () => (await inboxRows(envelopes.map((e) => e.id))) === ids.length,
+            'all recorded',
+          );
+          for (const id of ids) expect(await applications(id)).toHaveLength(1);
+        } finally {
+          await replica.close();
+        }
       });
     });
   }

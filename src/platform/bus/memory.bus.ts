@@ -1,5 +1,10 @@
 import type { EventEnvelope } from '../../contracts/index.js';
-import type { BusSubscription, DeliveryHandler, EventBus, SubscribeOptions } from './bus.types.js';
+import {
+  type BatchHandler,
+  type BatchSubscribeOptions,
+  type EventBus,
+  subscribeOneAtATime,
+} from './bus.types.js';
 
 interface Entry {
   id: string;
@@ -14,9 +19,11 @@ interface Entry {
 interface MemorySubscription {
   name: string;
   topics: ReadonlySet<string>;
-  handler: DeliveryHandler;
-  options: SubscribeOptions;
+  handler: BatchHandler;
+  options: BatchSubscribeOptions;
   entries: Entry[];
+  /** The queued entries by event id (a re-offer joins the queued entry). */
+  queued: Map<string, Entry>;
   /** Ids settled recently (insertion-ordered, bounded): a late republish of one is not redelivered. */
   settledIds: Set<string>;
   active: number;
@@ -53,39 +60,58 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
     if (sub.closed) return;
     const now = Date.now();
     const blockedKeys = new Set<string>();
+    let batch: Entry[] = [];
     let nextAt = Number.POSITIVE_INFINITY;
+    const flush = () => {
+      for (const entry of batch) blockedKeys.add(entry.key);
+      deliver(sub, batch);
+      batch = [];
+    };
     for (const entry of sub.entries) {
-      // Per-key FIFO: an entry waits behind any earlier entry of its key (in flight or delayed).
+      // Per-key FIFO: an entry waits behind any earlier entry of its key that is in flight or
+      // delayed; later entries of a key may join the same batch, which is handled in order.
       if (blockedKeys.has(entry.key)) continue;
-      blockedKeys.add(entry.key);
-      if (entry.inFlight) continue;
-      if (entry.availableAt > now) {
-        nextAt = Math.min(nextAt, entry.availableAt);
+      if (entry.inFlight || entry.availableAt > now) {
+        blockedKeys.add(entry.key);
+        if (!entry.inFlight) nextAt = Math.min(nextAt, entry.availableAt);
         continue;
       }
-      if (sub.active >= sub.options.concurrency) return;
-      deliver(sub, entry);
+      if (batch.length === 0 && sub.active >= sub.options.concurrency) return;
+      batch.push(entry);
+      if (batch.length >= sub.options.batchSize) flush();
     }
+    if (batch.length > 0) flush();
     if (sub.timer) clearTimeout(sub.timer);
     sub.timer = Number.isFinite(nextAt) ? setTimeout(() => dispatch(sub), nextAt - now) : undefined;
   }
 
-  function deliver(sub: MemorySubscription, entry: Entry): void {
-    entry.inFlight = true;
-    entry.deliveryCount++;
+  function deliver(sub: MemorySubscription, batch: Entry[]): void {
     sub.active++;
+    const deliveries = batch.map((entry) => {
+      entry.inFlight = true;
+      entry.deliveryCount++;
+      return { envelope: JSON.parse(entry.body), deliveryCount: entry.deliveryCount };
+    });
     sub
-      .handler({ envelope: JSON.parse(entry.body), deliveryCount: entry.deliveryCount })
-      .then((disposition) => {
-        if (disposition.kind === 'ack') remove(sub, entry);
-        else entry.availableAt = Date.now() + disposition.delayMs;
+      .handler(deliveries)
+      .then((dispositions) => {
+        const now = Date.now();
+        batch.forEach((entry, i) => {
+          const disposition = dispositions[i];
+          if (disposition?.kind === 'ack') remove(sub, entry);
+          else if (disposition) entry.availableAt = now + disposition.delayMs;
+          else {
+            options.onError?.(new Error(`no disposition for event ${entry.id}`), sub.name);
+            entry.availableAt = now + sub.options.ackWaitMs;
+          }
+        });
       })
       .catch((err: unknown) => {
         options.onError?.(err, sub.name);
-        entry.availableAt = Date.now() + sub.options.ackWaitMs;
+        for (const entry of batch) entry.availableAt = Date.now() + sub.options.ackWaitMs;
       })
       .finally(() => {
-        entry.inFlight = false;
+        for (const entry of batch) entry.inFlight = false;
         sub.active--;
         dispatch(sub);
       });
@@ -93,6 +119,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
 
   function remove(sub: MemorySubscription, entry: Entry): void {
     sub.entries.splice(sub.entries.indexOf(entry), 1);
+    sub.queued.delete(entry.id);
     sub.settledIds.add(entry.id);
     if (sub.settledIds.size > SETTLED_MEMORY) sub.settledIds.delete(sub.settledIds.values().next().value!);
     for (const settle of entry.settled) settle();
@@ -111,10 +138,10 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
         clearTimeout(timer);
         resolve(error);
       };
-      const queued = sub.entries.find((e) => e.id === envelope.id);
+      const queued = sub.queued.get(envelope.id);
       if (queued) queued.settled.push(settle);
-      else
-        sub.entries.push({
+      else {
+        const entry: Entry = {
           id: envelope.id,
           key: envelope.subject,
           body: JSON.stringify(envelope),
@@ -122,9 +149,37 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
           availableAt: 0,
           inFlight: false,
           settled: [settle],
-        });
+        };
+        sub.entries.push(entry);
+        sub.queued.set(entry.id, entry);
+      }
     });
   }
+
+  const subscribeBatch: EventBus['subscribeBatch'] = async (name, topics, handler, subscribeOptions) => {
+    const sub: MemorySubscription = {
+      name,
+      topics: new Set(topics),
+      handler,
+      options: subscribeOptions,
+      entries: [],
+      queued: new Map(),
+      settledIds: new Set(),
+      active: 0,
+      timer: undefined,
+      closed: false,
+    };
+    subscriptions.add(sub);
+    return {
+      close: async () => {
+        sub.closed = true;
+        subscriptions.delete(sub);
+        if (sub.timer) clearTimeout(sub.timer);
+        for (const entry of sub.entries)
+          for (const settle of entry.settled) settle(new Error('subscription closed'));
+      },
+    };
+  };
 
   return {
     kind: 'memory',
@@ -141,29 +196,8 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
       for (const sub of subscriptions) dispatch(sub);
       return Promise.all(outcomes.map(async (o) => (await o).find((e) => e !== undefined)));
     },
-    async subscribe(name, topics, handler, subscribeOptions): Promise<BusSubscription> {
-      const sub: MemorySubscription = {
-        name,
-        topics: new Set(topics),
-        handler,
-        options: subscribeOptions,
-        entries: [],
-        settledIds: new Set(),
-        active: 0,
-        timer: undefined,
-        closed: false,
-      };
-      subscriptions.add(sub);
-      return {
-        close: async () => {
-          sub.closed = true;
-          subscriptions.delete(sub);
-          if (sub.timer) clearTimeout(sub.timer);
-          for (const entry of sub.entries)
-            for (const settle of entry.settled) settle(new Error('subscription closed'));
-        },
-      };
-    },
+    subscribe: subscribeOneAtATime(subscribeBatch),
+    subscribeBatch,
     async ping() {
       if (!available) throw new Error('memory bus unavailable (fault injected)');
     },

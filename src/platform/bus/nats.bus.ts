@@ -10,7 +10,7 @@ import {
 import { connect } from '@nats-io/transport-node';
 import { errorMessage } from '../eventing/backoff.js';
 import type { Logger } from '../logging/logger.js';
-import type { BusSubscription, EventBus } from './bus.types.js';
+import { type BusSubscription, type EventBus, subscribeOneAtATime } from './bus.types.js';
 import { envelopeKey, KeyedRunner } from './keyed.runner.js';
 
 export interface NatsBusOptions {
@@ -62,6 +62,91 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
   }
   const subscriptions = new Set<BusSubscription>();
 
+  const subscribeBatch: EventBus['subscribeBatch'] = async (
+    subscription,
+    topics,
+    handler,
+    subscribeOptions,
+  ) => {
+    const durable = durableName(subscription);
+    await jsm.consumers.add(streamName, {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      // A single filter works on every server; several filters need NATS 2.10.
+      ...(topics.length === 1
+        ? { filter_subject: subject(topics[0]!) }
+        : { filter_subjects: topics.map(subject) }),
+      ack_wait: nanos(subscribeOptions.ackWaitMs),
+      // The inbox runner dead-letters at CONSUMER_MAX_DELIVERIES; a server-side max_deliver would
+      // drop the message with only an advisory when that write itself failed (G5: never silently).
+      max_deliver: -1,
+    });
+    const consumer = await js.consumers.get(streamName, durable);
+    const { batchSize, concurrency } = subscribeOptions;
+    // Pulls keep a few batches buffered so the next one is ready when a slot frees up.
+    const messages = await consumer.consume({ max_messages: Math.max(batchSize * 2, concurrency * 2) });
+    const runner = new KeyedRunner(concurrency, (err) =>
+      options.logger.error({ err, subscription }, 'nats delivery handling failed'),
+    );
+    interface Received {
+      msg: JsMsg;
+      envelope: unknown;
+    }
+    const handle = async (batch: readonly Received[]): Promise<void> => {
+      const dispositions = await handler(
+        batch.map(({ msg, envelope }) => ({ envelope, deliveryCount: msg.info.deliveryCount })),
+      );
+      // Acks only after the handler's transaction committed (G3); nak asks for a delayed redelivery.
+      batch.forEach(({ msg }, i) => {
+        const disposition = dispositions[i];
+        if (!disposition) throw new Error(`no disposition for message ${msg.seq}`);
+        if (disposition.kind === 'ack') msg.ack();
+        else msg.nak(disposition.delayMs);
+      });
+    };
+    const submit = (batch: Received[]) =>
+      runner.submit(
+        batch.map((r) => envelopeKey(r.envelope)),
+        () => handle(batch),
+      );
+    const loop = (async () => {
+      let batch: Received[] = [];
+      for await (const msg of messages) {
+        let envelope: unknown = msg.string();
+        try {
+          envelope = msg.json();
+        } catch (err) {
+          options.logger.warn(
+            { subscription, err: errorMessage(err) },
+            'message is not JSON; the inbox dead-letters it',
+          );
+        }
+        batch.push({ msg, envelope });
+        // A batch is what already arrived: hand it over when full or when nothing more is buffered.
+        if (batch.length >= batchSize || messages.getPending() === 0) {
+          await submit(batch);
+          batch = [];
+        }
+      }
+      if (batch.length > 0) await submit(batch);
+    })();
+    const sub: BusSubscription = {
+      close: async () => {
+        messages.stop();
+        await loop;
+        await runner.drain();
+      },
+    };
+    subscriptions.add(sub);
+    return {
+      close: async () => {
+        subscriptions.delete(sub);
+        await sub.close();
+      },
+    };
+  };
+
   return {
     kind: 'nats',
     async publish(envelopes) {
@@ -77,60 +162,8 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
         ),
       );
     },
-    async subscribe(subscription, topics, handler, subscribeOptions) {
-      const durable = durableName(subscription);
-      await jsm.consumers.add(streamName, {
-        durable_name: durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        // A single filter works on every server; several filters need NATS 2.10.
-        ...(topics.length === 1
-          ? { filter_subject: subject(topics[0]!) }
-          : { filter_subjects: topics.map(subject) }),
-        ack_wait: nanos(subscribeOptions.ackWaitMs),
-        // The inbox runner dead-letters at CONSUMER_MAX_DELIVERIES; a server-side max_deliver would
-        // drop the message with only an advisory when that write itself failed (G5: never silently).
-        max_deliver: -1,
-      });
-      const consumer = await js.consumers.get(streamName, durable);
-      const messages = await consumer.consume({ max_messages: subscribeOptions.concurrency * 2 });
-      const runner = new KeyedRunner(subscribeOptions.concurrency, (err) =>
-        options.logger.error({ err, subscription }, 'nats delivery handling failed'),
-      );
-      const handle = async (msg: JsMsg, envelope: unknown): Promise<void> => {
-        const disposition = await handler({ envelope, deliveryCount: msg.info.deliveryCount });
-        if (disposition.kind === 'ack') msg.ack();
-        else msg.nak(disposition.delayMs);
-      };
-      const loop = (async () => {
-        for await (const msg of messages) {
-          let envelope: unknown = msg.string();
-          try {
-            envelope = msg.json();
-          } catch (err) {
-            options.logger.warn(
-              { subscription, err: errorMessage(err) },
-              'message is not JSON; the inbox dead-letters it',
-            );
-          }
-          await runner.submit(envelopeKey(envelope), () => handle(msg, envelope));
-        }
-      })();
-      const sub: BusSubscription = {
-        close: async () => {
-          messages.stop();
-          await loop;
-          await runner.drain();
-        },
-      };
-      subscriptions.add(sub);
-      return {
-        close: async () => {
-          subscriptions.delete(sub);
-          await sub.close();
-        },
-      };
-    },
+    subscribe: subscribeOneAtATime(subscribeBatch),
+    subscribeBatch,
     async ping() {
       await nc.flush();
     },

@@ -2,7 +2,14 @@ import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { errorMessage, sleep } from '../eventing/backoff.js';
 import type { Logger } from '../logging/logger.js';
-import type { BusSubscription, Delivery, DeliveryHandler, EventBus, SubscribeOptions } from './bus.types.js';
+import {
+  type BatchHandler,
+  type BatchSubscribeOptions,
+  type BusSubscription,
+  type Delivery,
+  type EventBus,
+  subscribeOneAtATime,
+} from './bus.types.js';
 import { KeyedRunner } from './keyed.runner.js';
 
 export interface RedisBusOptions {
@@ -21,6 +28,11 @@ export interface RedisBusOptions {
 /** Owner of entries parked for a delayed redelivery; they are not "stuck", they wait on purpose. */
 const DELAYED = '__delayed';
 type StreamEntry = [id: string, fields: string[]];
+interface PendingEntry {
+  id: string;
+  fields: string[];
+  deliveryCount: number;
+}
 
 /**
  * Redis Streams adapter: one stream per topic, one consumer group per subscription (replicas share
@@ -44,6 +56,21 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
     options.logger.warn({ err: errorMessage(err) }, 'redis publisher cannot connect yet; it keeps retrying');
   });
   const subscriptions = new Set<BusSubscription>();
+  const subscribeBatch: EventBus['subscribeBatch'] = async (
+    subscription,
+    topics,
+    handler,
+    subscribeOptions,
+  ) => {
+    const sub = await subscribeRedis(options, stream, subscription, topics, handler, subscribeOptions);
+    subscriptions.add(sub);
+    return {
+      close: async () => {
+        subscriptions.delete(sub);
+        await sub.close();
+      },
+    };
+  };
 
   return {
     kind: 'redis',
@@ -74,16 +101,8 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
         return envelopes.map(() => (err instanceof Error ? err : new Error(String(err))));
       }
     },
-    async subscribe(subscription, topics, handler, subscribeOptions) {
-      const sub = await subscribeRedis(options, stream, subscription, topics, handler, subscribeOptions);
-      subscriptions.add(sub);
-      return {
-        close: async () => {
-          subscriptions.delete(sub);
-          await sub.close();
-        },
-      };
-    },
+    subscribe: subscribeOneAtATime(subscribeBatch),
+    subscribeBatch,
     async ping() {
       await connecting;
       await publisher.ping();
@@ -101,8 +120,8 @@ async function subscribeRedis(
   stream: (topic: string) => string,
   group: string,
   topics: readonly string[],
-  handler: DeliveryHandler,
-  subscribeOptions: SubscribeOptions,
+  handler: BatchHandler,
+  subscribeOptions: BatchSubscribeOptions,
 ): Promise<BusSubscription> {
   const { logger } = options;
   const streams = topics.map(stream);
@@ -126,26 +145,37 @@ async function subscribeRedis(
   );
   let closed = false;
 
-  const handle = async (s: string, id: string, fields: string[], deliveryCount: number): Promise<void> => {
-    const body = fieldValue(fields, 'e');
-    let envelope: unknown = body;
-    try {
-      envelope = JSON.parse(body ?? '');
-    } catch (err) {
-      logger.warn(
-        { group, id, err: errorMessage(err) },
-        'stream entry is not JSON; the inbox dead-letters it',
-      );
-    }
-    const delivery: Delivery = { envelope, deliveryCount };
-    const disposition = await handler(delivery);
-    if (disposition.kind === 'ack') {
-      await commands.xack(s, group, id);
-      return;
-    }
-    // Park for a delayed redelivery; JUSTID keeps the delivery count unchanged until it is retried.
-    await commands.zadd(retryKey, Date.now() + disposition.delayMs, `${s}|${id}`);
-    await commands.xclaim(s, group, DELAYED, 0, id, 'JUSTID');
+  /** Entries of one stream, handled as one batch in stream order; acked together after the commit. */
+  const handle = async (s: string, entries: readonly PendingEntry[]): Promise<void> => {
+    const deliveries: Delivery[] = entries.map(({ id, fields, deliveryCount }) => {
+      const body = fieldValue(fields, 'e');
+      let envelope: unknown = body;
+      try {
+        envelope = JSON.parse(body ?? '');
+      } catch (err) {
+        logger.warn(
+          { group, id, err: errorMessage(err) },
+          'stream entry is not JSON; the inbox dead-letters it',
+        );
+      }
+      return { envelope, deliveryCount };
+    });
+    const dispositions = await handler(deliveries);
+    const acked: string[] = [];
+    const settle = commands.pipeline();
+    entries.forEach(({ id }, i) => {
+      const disposition = dispositions[i];
+      if (!disposition) throw new Error(`no disposition for stream entry ${id}`);
+      if (disposition.kind === 'ack') {
+        acked.push(id);
+        return;
+      }
+      // Park for a delayed redelivery; JUSTID keeps the delivery count unchanged until it is retried.
+      settle.zadd(retryKey, Date.now() + disposition.delayMs, `${s}|${id}`);
+      settle.xclaim(s, group, DELAYED, 0, id, 'JUSTID');
+    });
+    if (acked.length > 0) settle.xack(s, group, ...acked);
+    for (const [err] of (await settle.exec()) ?? []) if (err) throw err;
   };
 
   const deliveryCountOf = async (s: string, id: string): Promise<number> => {
@@ -166,7 +196,9 @@ async function subscribeRedis(
       return;
     }
     const count = await deliveryCountOf(s, id);
-    await runner.submit(fieldValue(entry[1], 'key') ?? '', () => handle(s, id, entry[1], count));
+    await runner.submit(fieldValue(entry[1], 'key') ?? '', () =>
+      handle(s, [{ id, fields: entry[1], deliveryCount: count }]),
+    );
   };
 
   const reclaim = async (): Promise<void> => {
@@ -199,6 +231,8 @@ async function subscribeRedis(
     }
   };
 
+  // Enough for a full batch, and for every slot when deliveries go one at a time.
+  const readCount = Math.max(subscribeOptions.batchSize, subscribeOptions.concurrency * 4);
   const loop = (async () => {
     let lastReclaim = 0;
     while (!closed) {
@@ -212,7 +246,7 @@ async function subscribeRedis(
           group,
           consumer,
           'COUNT',
-          subscribeOptions.concurrency * 4,
+          readCount,
           'BLOCK',
           options.blockMs ?? 500,
           'STREAMS',
@@ -220,8 +254,14 @@ async function subscribeRedis(
           ...streams.map(() => '>'),
         )) as [string, StreamEntry[]][] | null;
         for (const [s, entries] of result ?? []) {
-          for (const [id, fields] of entries) {
-            await runner.submit(fieldValue(fields, 'key') ?? '', () => handle(s, id, fields, 1));
+          for (let from = 0; from < entries.length; from += subscribeOptions.batchSize) {
+            const batch = entries
+              .slice(from, from + subscribeOptions.batchSize)
+              .map(([id, fields]) => ({ id, fields, deliveryCount: 1 }));
+            await runner.submit(
+              batch.map((e) => fieldValue(e.fields, 'key') ?? ''),
+              () => handle(s, batch),
+            );
           }
         }
       } catch (err) {

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { ReadinessCheck } from '../http/app.js';
-import { createDeliveryHandler } from '../inbox/consumer.runner.js';
+import { createBatchHandler } from '../inbox/consumer.runner.js';
 import { openDeadLetterCount } from '../inbox/dead-letter.store.js';
 import { purgeProcessedEvents } from '../inbox/inbox.js';
 import type { Logger } from '../logging/logger.js';
@@ -209,7 +209,7 @@ export function createEventing(options: EventingOptions): Eventing {
         // Consumers subscribe before relays start, so the in-process bus has every subscriber (G3).
         for (const m of modules) {
           for (const consumer of m.consumers ?? []) {
-            const handler = createDeliveryHandler({
+            const handler = createBatchHandler({
               service: m.name,
               db: database.forSchema(m.name),
               consumer,
@@ -219,9 +219,10 @@ export function createEventing(options: EventingOptions): Eventing {
               clock,
             });
             subscriptions.push(
-              await bus.subscribe(consumer.subscription, [consumer.topic], handler, {
+              await bus.subscribeBatch(consumer.subscription, [consumer.topic], handler, {
                 concurrency: consumer.concurrency ?? config.CONSUMER_CONCURRENCY,
                 ackWaitMs: config.CONSUMER_ACK_WAIT_MS,
+                batchSize: config.CONSUMER_BATCH_SIZE,
               }),
             );
           }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { EventEnvelope } from '../../contracts/index.js';
-import type { DeliveryHandler, Disposition } from '../bus/bus.types.js';
+import type { BatchHandler, Delivery, DeliveryHandler, Disposition } from '../bus/bus.types.js';
 import type { Clock } from '../clock.js';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { backoffMs, errorMessage, sleep } from '../eventing/backoff.js';
@@ -8,8 +8,8 @@ import type { AnyConsumerDeclaration } from '../eventing/declarations.js';
 import type { EventingMetrics } from '../eventing/eventing.metrics.js';
 import type { PlatformTables } from '../eventing/platform.tables.js';
 import type { Logger } from '../logging/logger.js';
-import { addDeadLetter, clearFailure, findDeadLetter, recordFailure } from './dead-letter.store.js';
-import { decodeEnvelope, processOnce } from './inbox.js';
+import { addDeadLetter, clearFailures, findDeadLetter, recordFailure } from './dead-letter.store.js';
+import { type Decoded, decodeEnvelope, type InboxOutcome, processBatchOnce, processOnce } from './inbox.js';
 
 export interface ConsumerSettings {
   /** In-place retry pauses, e.g. [100, 200, 400]: one attempt more than entries. */
@@ -35,52 +35,85 @@ export interface ConsumerRunnerDeps {
 const isPermanent = (err: unknown): boolean =>
   isAppError(err) && (err.kind === 'validation' || err.kind === 'unprocessable');
 
+const ACK: Disposition = { kind: 'ack' };
+
+/** What a handler gets as `ctx`; the child logger is made only when the handler logs. */
+function consumerContext(
+  deps: Pick<ConsumerRunnerDeps, 'consumer' | 'logger'>,
+  event: EventEnvelope,
+  deliveryCount: number,
+) {
+  const { consumer, logger } = deps;
+  let child: Logger | undefined;
+  return {
+    subscription: consumer.subscription,
+    deliveryCount,
+    get logger(): Logger {
+      child ??= logger.child({ subscription: consumer.subscription, eventId: event.id });
+      return child;
+    },
+  };
+}
+
 /**
- * Turns a declared consumer into the bus's delivery handler: validate (fail-closed), run through
- * the inbox (G4), retry in place, then ask for redelivery with growing delay, and at the last
- * delivery store a dead letter (G5). It acks only what is committed: processed, duplicate or
- * dead-lettered. If even the bookkeeping fails it throws, and the broker redelivers (G3).
+ * Turns a declared consumer into the bus's handlers: validate (fail-closed), run through the inbox
+ * (G4), retry in place, then ask for redelivery with growing delay, and at the last delivery store
+ * a dead letter (G5). It acks only what is committed: processed, duplicate or dead-lettered. If
+ * even the bookkeeping fails it throws, and the broker redelivers (G3).
  */
-export function createDeliveryHandler(deps: ConsumerRunnerDeps): DeliveryHandler {
-  const { consumer, settings, metrics, clock, service } = deps;
+function createConsumerRunner(deps: ConsumerRunnerDeps) {
+  const { consumer, settings, clock, service } = deps;
   const subscription = consumer.subscription;
   const maxDeliveries = consumer.maxDeliveries ?? settings.maxDeliveries;
   const logger = deps.logger.child({ service, subscription });
   const topics = new Set([consumer.topic]);
   const platformDb = deps.db as Kysely<PlatformTables>;
+  // Label lookups once per subscription, not per event.
+  const handled = {
+    processed: deps.metrics.consumerHandled.labels({ subscription, outcome: 'processed' }),
+    duplicate: deps.metrics.consumerHandled.labels({ subscription, outcome: 'duplicate' }),
+    retry: deps.metrics.consumerHandled.labels({ subscription, outcome: 'retry' }),
+    dead_lettered: deps.metrics.consumerHandled.labels({ subscription, outcome: 'dead_lettered' }),
+  };
+  const deadLettered = deps.metrics.deadLettered.labels({ subscription });
+  const redeliveries = deps.metrics.consumerRedeliveries.labels({ subscription });
+  const lag = deps.metrics.consumerLag.labels({ subscription });
+  const duration = deps.metrics.consumerHandlerDuration.labels({ subscription });
 
-  return async (delivery): Promise<Disposition> => {
-    const decoded = decodeEnvelope(delivery.envelope, topics);
-    if (!decoded.ok) {
-      const now = clock.now();
-      await addDeadLetter(platformDb, {
-        subscription,
-        eventId: decoded.eventId ?? `invalid-${now.getTime()}-${Math.random().toString(36).slice(2)}`,
-        topic: decoded.topic,
-        envelope: delivery.envelope,
-        error: decoded.error,
-        stack: undefined,
-        attempts: 1,
-        firstFailedAt: now,
-        lastFailedAt: now,
-      });
-      metrics.deadLettered.inc({ subscription });
-      metrics.consumerHandled.inc({ subscription, outcome: 'dead_lettered' });
-      logger.error({ eventId: decoded.eventId, err: decoded.error }, 'invalid event dead-lettered');
-      return { kind: 'ack' };
-    }
-    const event = decoded.event;
-    if (delivery.deliveryCount > 1) metrics.consumerRedeliveries.inc({ subscription });
-    metrics.consumerLag.set(
-      { subscription },
-      Math.max(0, (clock.now().getTime() - Date.parse(event.time)) / 1000),
-    );
+  const observe = (event: EventEnvelope, deliveryCount: number) => {
+    if (deliveryCount > 1) redeliveries.inc();
+    lag.set(Math.max(0, (clock.now().getTime() - Date.parse(event.time)) / 1000));
+  };
 
+  const deadLetterInvalid = async (
+    delivery: Delivery,
+    decoded: Extract<Decoded, { ok: false }>,
+  ): Promise<Disposition> => {
+    const now = clock.now();
+    await addDeadLetter(platformDb, {
+      subscription,
+      eventId: decoded.eventId ?? `invalid-${now.getTime()}-${Math.random().toString(36).slice(2)}`,
+      topic: decoded.topic,
+      envelope: delivery.envelope,
+      error: decoded.error,
+      stack: undefined,
+      attempts: 1,
+      firstFailedAt: now,
+      lastFailedAt: now,
+    });
+    deadLettered.inc();
+    handled.dead_lettered.inc();
+    logger.error({ eventId: decoded.eventId, err: decoded.error }, 'invalid event dead-lettered');
+    return ACK;
+  };
+
+  /** The per-event path: in-place retries, then redelivery with backoff, then the DLQ. */
+  const handleEvent = async (event: EventEnvelope, delivery: Delivery): Promise<Disposition> => {
     let lastError: unknown;
     let attempts = 0;
     for (let i = 0; i <= settings.retryDelaysMs.length; i++) {
       attempts++;
-      const end = metrics.consumerHandlerDuration.startTimer({ subscription });
+      const end = duration.startTimer();
       try {
         const outcome = await runHandler(
           deps,
@@ -89,8 +122,8 @@ export function createDeliveryHandler(deps: ConsumerRunnerDeps): DeliveryHandler
           delivery.deliveryCount > 1 || i > 0,
         );
         end();
-        metrics.consumerHandled.inc({ subscription, outcome });
-        return { kind: 'ack' };
+        handled[outcome].inc();
+        return ACK;
       } catch (err) {
         end();
         lastError = err;
@@ -124,39 +157,93 @@ export function createDeliveryHandler(deps: ConsumerRunnerDeps): DeliveryHandler
         firstFailedAt: failure.firstFailedAt,
         lastFailedAt: now,
       });
-      metrics.deadLettered.inc({ subscription });
-      metrics.consumerHandled.inc({ subscription, outcome: 'dead_lettered' });
+      deadLettered.inc();
+      handled.dead_lettered.inc();
       logger.error({ eventId: event.id, attempts: failure.attempts, err: lastError }, 'event dead-lettered');
-      return { kind: 'ack' };
+      return ACK;
     }
-    metrics.consumerHandled.inc({ subscription, outcome: 'retry' });
+    handled.retry.inc();
     return {
       kind: 'retry',
       delayMs: backoffMs(delivery.deliveryCount, settings.redeliveryBaseMs, settings.redeliveryMaxMs),
     };
   };
+
+  const handleDelivery: DeliveryHandler = async (delivery) => {
+    const decoded = decodeEnvelope(delivery.envelope, topics);
+    if (!decoded.ok) return deadLetterInvalid(delivery, decoded);
+    observe(decoded.event, delivery.deliveryCount);
+    return handleEvent(decoded.event, delivery);
+  };
+
+  /**
+   * A batch: invalid envelopes to the DLQ, then every valid event in delivery order inside ONE
+   * inbox transaction (one inbox statement for the batch). If that transaction fails, nothing of it
+   * committed: the batch's events go the per-event path one at a time, in order, so a poison event
+   * is retried and dead-lettered alone while its neighbours are applied.
+   */
+  const handleBatch: BatchHandler = async (deliveries) => {
+    if (deliveries.length === 1) return [await handleDelivery(deliveries[0]!)];
+    const dispositions: Disposition[] = new Array(deliveries.length);
+    const valid: { index: number; id: string; event: EventEnvelope; delivery: Delivery }[] = [];
+    for (let index = 0; index < deliveries.length; index++) {
+      const delivery = deliveries[index]!;
+      const decoded = decodeEnvelope(delivery.envelope, topics);
+      if (decoded.ok) valid.push({ index, id: decoded.event.id, event: decoded.event, delivery });
+      else dispositions[index] = await deadLetterInvalid(delivery, decoded);
+    }
+    if (valid.length === 0) return dispositions;
+    for (const v of valid) observe(v.event, v.delivery.deliveryCount);
+    const redelivered = valid.filter((v) => v.delivery.deliveryCount > 1).map((v) => v.id);
+    const end = duration.startTimer();
+    try {
+      const outcomes = await processBatchOnce(
+        deps.db,
+        subscription,
+        valid,
+        (tx, v) =>
+          consumer.handle(tx, v.event as never, consumerContext(deps, v.event, v.delivery.deliveryCount)),
+        async (tx) => {
+          if (redelivered.length > 0) await clearFailures(tx, subscription, redelivered);
+        },
+      );
+      end();
+      for (const outcome of outcomes) handled[outcome].inc();
+      for (const v of valid) dispositions[v.index] = ACK;
+    } catch (err) {
+      end();
+      logger.warn({ size: valid.length, err }, 'batch transaction failed; handling its events one at a time');
+      for (const v of valid) dispositions[v.index] = await handleEvent(v.event, v.delivery);
+    }
+    return dispositions;
+  };
+
+  return { handleDelivery, handleBatch };
 }
 
+/** One delivery per call (tests, and any bus subscription that does not batch). */
+export const createDeliveryHandler = (deps: ConsumerRunnerDeps): DeliveryHandler =>
+  createConsumerRunner(deps).handleDelivery;
+
+/** Batches of deliveries (what the eventing layer subscribes with). */
+export const createBatchHandler = (deps: ConsumerRunnerDeps): BatchHandler =>
+  createConsumerRunner(deps).handleBatch;
+
 function runHandler(
-  deps: ConsumerRunnerDeps,
+  deps: Pick<ConsumerRunnerDeps, 'consumer' | 'logger' | 'db'>,
   event: EventEnvelope,
   deliveryCount: number,
   hadFailures: boolean,
   after?: Parameters<typeof processOnce>[4],
-): Promise<'processed' | 'duplicate'> {
-  const { consumer, logger } = deps;
+): Promise<InboxOutcome> {
+  const { consumer } = deps;
   return processOnce(
     deps.db,
     consumer.subscription,
     event.id,
-    (tx) =>
-      consumer.handle(tx, event as never, {
-        subscription: consumer.subscription,
-        deliveryCount,
-        logger: logger.child({ subscription: consumer.subscription, eventId: event.id }),
-      }),
+    (tx) => consumer.handle(tx, event as never, consumerContext(deps, event, deliveryCount)),
     async (tx, outcome) => {
-      if (hadFailures) await clearFailure(tx, consumer.subscription, event.id);
+      if (hadFailures) await clearFailures(tx, consumer.subscription, [event.id]);
       await after?.(tx, outcome);
     },
   );
@@ -170,7 +257,7 @@ function runHandler(
 export async function replayDeadLetter(
   deps: Omit<ConsumerRunnerDeps, 'consumer' | 'settings'> & { consumers: readonly AnyConsumerDeclaration[] },
   id: string,
-): Promise<{ outcome: 'processed' | 'duplicate' }> {
+): Promise<{ outcome: InboxOutcome }> {
   const db = deps.db as Kysely<PlatformTables>;
   const letter = await findDeadLetter(db, deps.service, id);
   if (!letter) throw new AppError('not_found', 'not_found', `Dead letter ${id} was not found`);
@@ -195,18 +282,13 @@ export async function replayDeadLetter(
   };
   if (!decoded.ok) throw await fail(decoded.error);
   try {
-    const outcome = await runHandler(
-      { ...deps, consumer, settings: undefined as never },
-      decoded.event,
-      letter.attempts + 1,
-      true,
-      (tx) =>
-        tx
-          .updateTable('dead_letters')
-          .set({ status: 'replayed', resolved_at: now })
-          .where('id', '=', id)
-          .execute()
-          .then(() => undefined),
+    const outcome = await runHandler({ ...deps, consumer }, decoded.event, letter.attempts + 1, true, (tx) =>
+      tx
+        .updateTable('dead_letters')
+        .set({ status: 'replayed', resolved_at: now })
+        .where('id', '=', id)
+        .execute()
+        .then(() => undefined),
     );
     deps.logger.info({ service: deps.service, id, outcome }, 'dead letter replayed');
     return { outcome };

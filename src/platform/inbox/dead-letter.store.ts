@@ -48,11 +48,16 @@ export async function recordFailure(
   return { attempts: row.attempts, firstFailedAt: new Date(row.first_failed_at) };
 }
 
-export async function clearFailure(db: Db, subscription: string, eventId: string): Promise<void> {
+/** Forgets the failures of events that finally succeeded (or were dead-lettered): one statement. */
+export async function clearFailures(
+  db: Db,
+  subscription: string,
+  eventIds: readonly string[],
+): Promise<void> {
   await db
     .deleteFrom('consumer_failures')
     .where('subscription', '=', subscription)
-    .where('event_id', '=', eventId)
+    .where('event_id', 'in', eventIds)
     .execute();
 }
 
@@ -98,7 +103,7 @@ export async function addDeadLetter(
         })),
       )
       .execute();
-    await clearFailure(trx, letter.subscription, letter.eventId);
+    await clearFailures(trx, letter.subscription, [letter.eventId]);
   });
 }
 

@@ -47,31 +47,80 @@ const issues = (list: { path: PropertyKey[]; message: string }[]): string =>
   list.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
 
 /**
- * Runs `handle` inside one transaction that first inserts `(subscription, event id)` into
- * `processed_events` (G4). A conflict means another delivery already applied it — or is applying it
- * right now: PostgreSQL makes the second insert wait for the first transaction and then skip, so
- * two concurrent deliveries still apply once. `after` runs in the same transaction (bookkeeping).
+ * Records a batch of event ids in `processed_events` with ONE statement and returns the ids that
+ * are new; the others were already applied (G4). A conflict with a delivery being applied right now
+ * waits for its transaction: PostgreSQL makes the second insert wait for the first and then skip,
+ * so two concurrent deliveries still apply once. Ids are inserted in sorted order so two batches
+ * sharing ids take their locks in the same order (no deadlock between replicas).
  */
+export async function recordProcessed(
+  tx: Transaction<PlatformTables>,
+  subscription: string,
+  eventIds: readonly string[],
+): Promise<Set<string>> {
+  const unique = [...new Set(eventIds)].sort();
+  const inserted = await tx
+    .insertInto('processed_events')
+    .values(unique.map((event_id) => ({ subscription, event_id })))
+    .onConflict((oc) => oc.columns(['subscription', 'event_id']).doNothing())
+    .returning('event_id')
+    .execute();
+  return new Set(inserted.map((r) => r.event_id));
+}
+
+export type InboxOutcome = 'processed' | 'duplicate';
+
+/**
+ * Runs `handle` for each event that is new to the subscription, in the given order, inside ONE
+ * transaction that first records every id (`recordProcessed`): the effects and the "done" marks
+ * commit together (G4). An id repeated in the batch, or already recorded, is a duplicate and is
+ * skipped. `after` runs in the same transaction (bookkeeping). Any failure rolls back the batch.
+ */
+export async function processBatchOnce<DB, E extends { id: string }>(
+  db: Kysely<DB>,
+  subscription: string,
+  events: readonly E[],
+  handle: (tx: Transaction<DB>, event: E) => Promise<void>,
+  after?: (tx: Transaction<PlatformTables>, outcomes: InboxOutcome[]) => Promise<void>,
+): Promise<InboxOutcome[]> {
+  return db.transaction().execute(async (trx) => {
+    const platform = trx as unknown as Transaction<PlatformTables>;
+    const fresh = await recordProcessed(
+      platform,
+      subscription,
+      events.map((e) => e.id),
+    );
+    const outcomes: InboxOutcome[] = [];
+    for (const event of events) {
+      // delete: a second copy of the id later in the same batch is a duplicate.
+      if (!fresh.delete(event.id)) {
+        outcomes.push('duplicate');
+        continue;
+      }
+      await handle(trx, event);
+      outcomes.push('processed');
+    }
+    await after?.(platform, outcomes);
+    return outcomes;
+  });
+}
+
+/** One event through the inbox: `processBatchOnce` with a batch of one. */
 export async function processOnce<DB>(
   db: Kysely<DB>,
   subscription: string,
   eventId: string,
   handle: (tx: Transaction<DB>) => Promise<void>,
-  after?: (tx: Transaction<PlatformTables>, outcome: 'processed' | 'duplicate') => Promise<void>,
-): Promise<'processed' | 'duplicate'> {
-  return db.transaction().execute(async (trx) => {
-    const platform = trx as unknown as Transaction<PlatformTables>;
-    const inserted = await platform
-      .insertInto('processed_events')
-      .values({ subscription, event_id: eventId })
-      .onConflict((oc) => oc.columns(['subscription', 'event_id']).doNothing())
-      .returning('event_id')
-      .executeTakeFirst();
-    const outcome = inserted ? 'processed' : 'duplicate';
-    if (inserted) await handle(trx);
-    await after?.(platform, outcome);
-    return outcome;
-  });
+  after?: (tx: Transaction<PlatformTables>, outcome: InboxOutcome) => Promise<void>,
+): Promise<InboxOutcome> {
+  const [outcome] = await processBatchOnce(
+    db,
+    subscription,
+    [{ id: eventId }],
+    (tx) => handle(tx),
+    after ? (tx, outcomes) => after(tx, outcomes[0]!) : undefined,
+  );
+  return outcome!;
 }
 
 /** Deletes inbox rows older than the retention (validated by config to outlast every redelivery). */

@@ -41,53 +41,50 @@ export interface OutboxStore {
 
 export function createOutboxStore(db: Kysely<PlatformTables>): OutboxStore {
   return {
-    claim: (limit, leaseMs, now) =>
-      db.transaction().execute(async (trx) => {
+    claim: async (limit, leaseMs, now) => {
+      // One statement per batch (no BEGIN/COMMIT round trips): pick, check per-key order, lease.
+      const rows = await db
         // G3/U-W1: SKIP LOCKED lets several relays share the work without double-claiming a row.
-        const candidates = await trx
-          .selectFrom('outbox')
-          .select(['id', 'position', 'topic', 'key', 'envelope', 'attempts'])
-          .where('status', '=', 'pending')
-          .where('next_attempt_at', '<=', now)
-          .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
-          .orderBy('position')
-          .limit(limit)
-          .forUpdate()
-          .skipLocked()
-          .execute();
-        if (candidates.length === 0) return [];
-        // Per-key order: a row waits while an earlier unpublished row of its key is not in this claim
-        // (backing off, failed, or held by another relay).
-        const blockers = await trx
-          .selectFrom('outbox')
-          .select(['key', (eb) => eb.fn.min('position').as('first')])
-          .where('key', 'in', [...new Set(candidates.map((c) => c.key))])
-          .where('status', '<>', 'published')
-          .where(
-            'id',
-            'not in',
-            candidates.map((c) => c.id),
-          )
-          .groupBy('key')
-          .execute();
-        const blockedFrom = new Map(blockers.map((b) => [b.key, BigInt(b.first)]));
-        const claimed = candidates.filter((c) => {
-          const first = blockedFrom.get(c.key);
-          return first === undefined || c.position < first;
-        });
-        if (claimed.length > 0) {
-          await trx
-            .updateTable('outbox')
-            .set({ locked_until: new Date(now.getTime() + leaseMs) })
-            .where(
-              'id',
-              'in',
-              claimed.map((c) => c.id),
-            )
-            .execute();
-        }
-        return claimed.map((c) => ({ ...c, position: BigInt(c.position) }));
-      }),
+        .with('candidates', (qb) =>
+          qb
+            .selectFrom('outbox')
+            .select(['id', 'position', 'key'])
+            .where('status', '=', 'pending')
+            .where('next_attempt_at', '<=', now)
+            .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+            .orderBy('position')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
+        )
+        // Per-key order: a row waits while an earlier unpublished row of its key is not in this
+        // claim (backing off, failed, or held by another relay).
+        .with('blockers', (qb) =>
+          qb
+            .selectFrom('outbox')
+            .select(['key', (eb) => eb.fn.min('position').as('first')])
+            .where('key', 'in', (eb) => eb.selectFrom('candidates').select('key'))
+            .where('status', '<>', 'published')
+            .where('id', 'not in', (eb) => eb.selectFrom('candidates').select('id'))
+            .groupBy('key'),
+        )
+        .updateTable('outbox')
+        .set({ locked_until: new Date(now.getTime() + leaseMs) })
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('candidates')
+            .leftJoin('blockers', 'blockers.key', 'candidates.key')
+            .select('candidates.id')
+            .where((w) =>
+              w.or([w('blockers.first', 'is', null), w('candidates.position', '<', w.ref('blockers.first'))]),
+            ),
+        )
+        .returning(['id', 'position', 'topic', 'key', 'envelope', 'attempts'])
+        .execute();
+      return rows
+        .map((r) => ({ ...r, position: BigInt(r.position) }))
+        .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+    },
 
     markPublished: async (ids, now) => {
       if (ids.length === 0) return;
