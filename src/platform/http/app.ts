@@ -5,7 +5,6 @@ import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
   serializerCompiler,
-  validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { newRequestId } from '../ids.js';
@@ -13,6 +12,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import type { HttpApp } from './types.js';
+import { validatorCompiler } from './validator.js';
 
 export interface ReadinessCheck {
   name: string;
