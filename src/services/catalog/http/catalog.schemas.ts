@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cursorQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../platform/http/pagination.js';
 import { isUuid } from '../../../platform/ids.js';
+import { positiveInt4 } from '../../../platform/validation/integers.js';
 import {
   ATTRIBUTE_KEY_MAX,
   ATTRIBUTES_MAX_KEYS,
@@ -123,10 +124,7 @@ export const updateProductBody = z.object({
     .describe('Category slug; null removes the product from its category'),
   attributes: attributes.optional().describe('Replaces all attributes'),
   status: z.enum(PRODUCT_STATUSES).optional().describe('archived hides the product from the public list'),
-  version: z
-    .number()
-    .int()
-    .min(1)
+  version: positiveInt4()
     .optional()
     .describe('The version you last read; when given and stale the change is refused with 409 conflict'),
 });
