@@ -17,7 +17,7 @@ import { buildHttpApp, type ReadinessCheck } from '../platform/http/app.js';
 import type { HttpApp } from '../platform/http/types.js';
 import { createLogger, type Logger } from '../platform/logging/logger.js';
 import type { Role, ServiceModule } from '../platform/module.js';
-import { createMetrics, type Metrics } from '../platform/observability/metrics.js';
+import { createMetrics, type Metrics, registerDatabaseMetrics } from '../platform/observability/metrics.js';
 import { API_PREFIX, registerGateway } from '../services/gateway/gateway.js';
 import { rateLimitSettings } from '../services/gateway/rate-limit.js';
 import { seedDemoData } from './demo-seed.js';
@@ -93,6 +93,7 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     onIdleError: (err) => logger.error({ err }, 'idle database connection failed; the pool replaces it'),
   });
+  registerDatabaseMetrics(metrics, database.stats);
 
   const clients: Partial<Clients> = {};
   const enabled: ReadonlySet<ServiceName> = new Set(names);

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { countingDialect, type StatementStats } from './statement-counter.js';
 
 /**
  * The root handle spans every schema, so no single table map types it: platform code that uses
@@ -26,6 +27,8 @@ export interface Database {
   execScript(script: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Statements and commits issued since start (live counters; /metrics and the bench read them). */
+  readonly stats: Readonly<StatementStats>;
 }
 
 const INT8_OID = 20;
@@ -62,8 +65,9 @@ async function createPglite(dataDir: string | undefined): Promise<Database> {
     parsers: { [INT8_OID]: (value: string) => BigInt(value) },
   });
   await client.waitReady;
-  const root = new Kysely<AnyDB>({ dialect: new PGliteDialect(client) });
-  return wrap('pglite', root, async (script) => {
+  const stats = newStats();
+  const root = new Kysely<AnyDB>({ dialect: countingDialect(new PGliteDialect(client), stats) });
+  return wrap('pglite', root, stats, async (script) => {
     // Holding a Kysely connection serializes us with every other query on the single PGlite session.
     await root.connection().execute(async () => {
       await rollbackOnError(script, (text) => client.exec(text));
@@ -88,8 +92,9 @@ async function createPostgres(url: string, options: DatabaseOptions): Promise<Da
     if (options.onIdleError) options.onIdleError(err);
     else process.emitWarning(`idle PostgreSQL connection failed: ${err.message}`);
   });
-  const root = new Kysely<AnyDB>({ dialect: new PostgresDialect({ pool }) });
-  return wrap('postgres', root, async (script) => {
+  const stats = newStats();
+  const root = new Kysely<AnyDB>({ dialect: countingDialect(new PostgresDialect({ pool }), stats) });
+  return wrap('postgres', root, stats, async (script) => {
     // No parameters → node-postgres uses the simple query protocol, which accepts several statements.
     await root.connection().execute(async (conn) => {
       await rollbackOnError(script, (text) => sql.raw(text).execute(conn));
@@ -110,14 +115,18 @@ async function rollbackOnError(script: string, run: (text: string) => Promise<un
   }
 }
 
+const newStats = (): StatementStats => ({ statements: 0, commits: 0, rollbacks: 0 });
+
 function wrap(
   kind: Database['kind'],
   root: Kysely<AnyDB>,
+  stats: StatementStats,
   execScript: (s: string) => Promise<void>,
 ): Database {
   return {
     kind,
     root,
+    stats,
     forSchema: <DB>(schema: string) => root.withSchema(schema) as unknown as Kysely<DB>,
     execScript,
     ping: async () => {

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { StatementStats } from '../db/statement-counter.js';
 
 /**
  * One registry per process (tests build many apps in one process, each with its own). Platform
@@ -29,4 +30,27 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
       registers: [registry],
     }),
   };
+}
+
+/**
+ * Database round trips and commits of this process as counters, read from the database's live
+ * statistics at scrape time (the bench divides their growth by the calls it made).
+ */
+export function registerDatabaseMetrics(metrics: Metrics, stats: Readonly<StatementStats>): void {
+  const counter = (name: string, help: string, read: () => number) => {
+    let reported = 0;
+    new Counter({
+      name,
+      help,
+      registers: [metrics.registry],
+      collect() {
+        const now = read();
+        this.inc(now - reported);
+        reported = now;
+      },
+    });
+  };
+  counter('orderline_db_statements_total', 'SQL statements sent (BEGIN and COMMIT included)', () => stats.statements);
+  counter('orderline_db_commits_total', 'Committed transactions and writes outside a transaction', () => stats.commits);
+  counter('orderline_db_rollbacks_total', 'Rolled back transactions', () => stats.rollbacks);
 }
