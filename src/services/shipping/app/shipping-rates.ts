@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AppError, validationFailed } from '../../../platform/errors/app-error.js';
 import type { Logger } from '../../../platform/logging/logger.js';
-import { CURRENCY_RE, type Money, money } from '../../../platform/money.js';
+import { isCurrency, type Money, money } from '../../../platform/money.js';
 import type { RateRequest, ShippingOption } from '../contract/client.js';
 import {
   shippingOptionRepository as repo,
@@ -34,7 +34,7 @@ function validate(request: RateRequest): void {
     request.weightGrams > MAX_WEIGHT_GRAMS
   )
     fields.push({ path: 'weightGrams', message: `an integer from 0 to ${MAX_WEIGHT_GRAMS}` });
-  if (!CURRENCY_RE.test(request.currency)) fields.push({ path: 'currency', message: 'ISO 4217 code' });
+  if (!isCurrency(request.currency)) fields.push({ path: 'currency', message: 'ISO 4217 code' });
   if (request.subtotal.amount < 0n) fields.push({ path: 'subtotal', message: 'not negative' });
   if (fields.length > 0) throw validationFailed('The rate request is not valid', fields);
 }
