@@ -133,7 +133,7 @@ async function benchEventsOnly(kind: DatabaseKind) {
   log(`${kind}: starting the platform (events only)`);
   const target = await startTarget(kind);
   try {
-    const raw = await createRawSql(target, target.orderline.config.DATABASE_POOL_MAX);
+    const raw = await createRawSql(target, target.config.DATABASE_POOL_MAX);
     try {
       const evt = await eventRows(kind, { raw });
       return { rows: evt.rows, data: { events: evt.data } };

@@ -170,6 +170,34 @@ describe.each(TEST_DATABASES)('pricing admin and quotes (%s)', (kind) => {
       expect(ordered[i - 1]!.effectiveTo).toBe(ordered[i]!.effectiveFrom);
   });
 
+  it('refuses loose money input at the edge and stores nothing (G8)', async () => {
+    for (const [body, field] of [
+      [{ amount: ' 100', currency: 'USD' }, 'body.amount'],
+      [{ amount: '100 ', currency: 'USD' }, 'body.amount'],
+      [{ amount: '0100', currency: 'USD' }, 'body.amount'],
+      [{ amount: '+100', currency: 'USD' }, 'body.amount'],
+      [{ amount: '9223372036854775808', currency: 'USD' }, 'body.amount'],
+      [{ amount: '100', currency: 'ZZZ' }, 'body.currency'],
+      [{ amount: '100', currency: ' USD' }, 'body.currency'],
+    ] as const) {
+      const res = await putPrice('MUG-3', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: field }] });
+    }
+    const history = await call('GET', '/admin/prices/MUG-3/history');
+    expect(history.statusCode).toBe(200);
+    expect(history.json().items).toEqual([]);
+    expect((await call('GET', '/admin/prices/MUG-3/history?currency=ZZZ')).statusCode).toBe(400);
+    expect((await call('PUT', '/admin/exchange-rates/USD/ZZZ', { rate: '1.5' })).statusCode).toBe(400);
+  });
+
+  it('answers 404 for the price history of a sku the catalog does not know, like inventory', async () => {
+    const res = await call('GET', '/admin/prices/NO-SUCH-SKU/history');
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json().code).toBe('not_found');
+  });
+
   it('applies good bulk JSON rows and reports each bad one by row', async () => {
     const res = await call('POST', '/admin/prices/bulk', {
       items: [
@@ -192,7 +220,7 @@ describe.each(TEST_DATABASES)('pricing admin and quotes (%s)', (kind) => {
     ]);
     expect(body.results[1].error).toMatch(/unknown sku NOPE-1/);
     expect(body.results[2].error).toMatch(/^amount must be integer minor units/);
-    expect(body.results[3].error).toMatch(/^currency must be a 3-letter/);
+    expect(body.results[3].error).toMatch(/^currency must be an ISO 4217 currency code/);
     const units = await pricing.unitPrices(['TEE-1', 'TEE-2'], 'USD');
     expect(units.get('TEE-1')?.amount).toBe(1500n);
     expect(units.has('TEE-2')).toBe(false);

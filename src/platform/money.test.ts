@@ -2,10 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   add,
+  amountSchema,
+  CURRENCIES,
   convert,
+  currencyExponent,
+  currencySchema,
   divideRounded,
   fromJson,
   INT8_MAX,
+  isCurrency,
+  MoneyError,
   money,
   multiply,
   percentageBps,
@@ -94,5 +100,53 @@ describe('money', () => {
         },
       ),
     );
+  });
+});
+
+describe('money as it enters', () => {
+  it.each(['0', '1', '2500', '9223372036854775807'])('accepts the amount %j', (amount) => {
+    expect(amountSchema.safeParse(amount).success).toBe(true);
+  });
+
+  it.each([
+    ' 100',
+    '100 ',
+    '\t1',
+    '1\n',
+    '+1',
+    '-1',
+    '01',
+    '1.5',
+    '1e3',
+    '',
+    '١٢',
+    '9223372036854775808',
+    1500,
+  ])('refuses the amount %j with one error', (amount) => {
+    const result = amountSchema.safeParse(amount);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues).toHaveLength(1);
+  });
+
+  it('knows the ISO 4217 currencies and their minor-unit exponents', () => {
+    for (const code of ['USD', 'EUR', 'GBP', 'CHF', 'JPY', 'KWD', 'CLF']) expect(isCurrency(code)).toBe(true);
+    for (const code of ['ZZZ', 'XXX', 'XAU', 'usd', 'US', 'USDD', ' USD'])
+      expect(isCurrency(code)).toBe(false);
+    expect([
+      currencyExponent('USD'),
+      currencyExponent('JPY'),
+      currencyExponent('KWD'),
+      currencyExponent('CLF'),
+    ]).toEqual([2, 0, 3, 4]);
+    expect(() => currencyExponent('ZZZ')).toThrow(MoneyError);
+    expect(CURRENCIES.length).toBeGreaterThan(150);
+    expect(CURRENCIES.every((c) => /^[A-Z]{3}$/.test(c))).toBe(true);
+  });
+
+  it('refuses unknown currencies in schemas and arithmetic alike', () => {
+    expect(currencySchema.safeParse('USD').success).toBe(true);
+    expect(currencySchema.safeParse('ZZZ').success).toBe(false);
+    expect(currencySchema.safeParse('usd').error?.issues).toHaveLength(1);
+    expect(() => money(1n, 'ZZZ')).toThrow(MoneyError);
   });
 });

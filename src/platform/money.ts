@@ -11,28 +11,61 @@ export interface Money {
   currency: string;
 }
 
-/** Minor-unit exponents that differ from 2 (ISO 4217). */
-const EXPONENTS: Record<string, number> = {
-  JPY: 0,
-  KRW: 0,
-  VND: 0,
-  CLP: 0,
-  ISK: 0,
-  HUF: 2,
-  BHD: 3,
-  KWD: 3,
-  OMR: 3,
-  JOD: 3,
-  TND: 3,
+/**
+ * The ISO 4217 currencies the platform knows, by minor-unit exponent (the active list; metals,
+ * testing and "no currency" codes have no minor unit and are not money a store takes). A code
+ * outside this table is refused wherever money enters.
+ */
+const CURRENCIES_BY_EXPONENT: Record<number, string> = {
+  0: 'BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF',
+  2:
+    'AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN BWP BYN BZD ' +
+    'CAD CDF CHE CHF CHW CNY COP COU CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL ' +
+    'GHS GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW KYD KZT LAK LBP LKR ' +
+    'LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD ' +
+    'PAB PEN PGK PHP PKR PLN QAR RON RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC ' +
+    'SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD USN UYU UZS VED VES WST XCD XCG YER ZAR ZMW ZWG',
+  3: 'BHD IQD JOD KWD LYD OMR TND',
+  4: 'CLF UYW',
 };
+const EXPONENTS: ReadonlyMap<string, number> = new Map(
+  Object.entries(CURRENCIES_BY_EXPONENT).flatMap(([exponent, codes]) =>
+    codes.split(' ').map((code) => [code, Number(exponent)] as const),
+  ),
+);
 
-export const CURRENCY_RE = /^[A-Z]{3}$/;
+const CURRENCY_RE = /^[A-Z]{3}$/;
 export const INT8_MAX = 9_223_372_036_854_775_807n;
 export const INT8_MIN = -9_223_372_036_854_775_808n;
 
-export const currencyExponent = (currency: string): number => EXPONENTS[currency] ?? 2;
+export const isCurrency = (code: string): boolean => EXPONENTS.has(code);
+export const CURRENCIES: readonly string[] = [...EXPONENTS.keys()].sort();
 
-export const currencySchema = z.string().regex(CURRENCY_RE, 'an ISO 4217 code such as USD');
+export function currencyExponent(currency: string): number {
+  const exponent = EXPONENTS.get(currency);
+  if (exponent === undefined) throw new MoneyError(`Unknown currency ${currency}`);
+  return exponent;
+}
+
+const CURRENCY_MESSAGE = 'must be an ISO 4217 currency code such as USD';
+
+/** A currency as it enters (body, query, path): upper case, exactly a code of the table above. */
+export const currencySchema = z
+  .string()
+  .regex(CURRENCY_RE, { message: CURRENCY_MESSAGE, abort: true })
+  .refine(isCurrency, CURRENCY_MESSAGE)
+  .describe('ISO 4217 currency code, e.g. USD');
+
+/** Canonical non-negative minor units: digits only, no sign, no leading zero, no whitespace. */
+const AMOUNT_RE = /^(0|[1-9][0-9]{0,18})$/;
+const AMOUNT_MESSAGE = `must be integer minor units from 0 to ${INT8_MAX} as a string of digits, e.g. "2500"`;
+
+/** An amount as it enters: exact digits (no whitespace, sign or leading zeros) within int8. */
+export const amountSchema = z
+  .string()
+  .regex(AMOUNT_RE, { message: AMOUNT_MESSAGE, abort: true })
+  .refine((text) => BigInt(text) <= INT8_MAX, AMOUNT_MESSAGE)
+  .describe('Integer minor units as a string of digits, e.g. "2500" is 25.00 USD');
 
 /** Money on the wire: `{ amount: "1999", currency: "USD" }` (integer minor units as a string). */
 export const moneySchema = z.object({
@@ -54,7 +87,7 @@ function checked(amount: bigint, currency: string): Money {
 }
 
 export function money(amount: bigint | number | string, currency: string): Money {
-  if (!CURRENCY_RE.test(currency)) throw new MoneyError(`Invalid currency ${currency}`);
+  if (!isCurrency(currency)) throw new MoneyError(`Invalid currency ${currency}`);
   if (typeof amount === 'number' && !Number.isSafeInteger(amount))
     throw new MoneyError(`Amount ${amount} is not a safe integer of minor units`);
   if (typeof amount === 'string' && !/^-?\d+$/.test(amount))
@@ -121,7 +154,7 @@ export function parseDecimal(rate: string): { numerator: bigint; denominator: bi
 
 /** Converts with `rate` units of `to` per unit of `from`, adjusting minor-unit exponents, half up. */
 export function convert(m: Money, to: string, rate: string): Money {
-  if (!CURRENCY_RE.test(to)) throw new MoneyError(`Invalid currency ${to}`);
+  if (!isCurrency(to)) throw new MoneyError(`Invalid currency ${to}`);
   const { numerator, denominator } = parseDecimal(rate);
   const shift = currencyExponent(to) - currencyExponent(m.currency);
   const scaledNum = shift >= 0 ? numerator * 10n ** BigInt(shift) : numerator;

@@ -5,14 +5,15 @@ import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
   serializerCompiler,
-  validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { newRequestId } from '../ids.js';
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './errors.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import type { HttpApp } from './types.js';
+import { validatorCompiler } from './validator.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -31,6 +32,8 @@ export interface HttpAppOptions {
   readiness?: ReadinessCheck[];
 }
 
+/** Longest path parameter the router accepts (characters, before decoding). */
+export const MAX_PARAM_LENGTH = 100;
 /** Accepted inbound request ids: printable and bounded, so nothing odd reaches logs (GW-P1-01). */
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{8,128}$/;
 /** W3C trace context (version 00): its trace id goes into the request's log lines. */
@@ -53,13 +56,23 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     },
     // Our onResponse hook logs one line per request with the route template instead.
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: false },
+    // A longer path parameter is a 414 (Fastify's default, stated): no id, sku or code comes near it.
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      ignoreDuplicateSlashes: true,
+      caseSensitive: false,
+      maxParamLength: MAX_PARAM_LENGTH,
+    },
+    // Errors raised before routing or by the HTTP parser are problem+json too (G8).
+    frameworkErrors: frameworkErrorHandler(options.metrics),
+    clientErrorHandler: clientErrorHandler(options.metrics, options.logger),
   }).withTypeProvider<ZodTypeProviderApp>() as unknown as HttpApp;
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler(options.metrics));
   app.setNotFoundHandler(notFoundHandler);
+  await registerSecurityHeaders(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

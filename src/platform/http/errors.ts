@@ -1,8 +1,12 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type FieldError, isAppError, validationFailed } from '../errors/app-error.js';
 import { type Problem, problem, toProblem } from '../errors/problem.js';
+import { newRequestId } from '../ids.js';
 import type { Metrics } from '../observability/metrics.js';
+import { securityHeaders } from './security-headers.js';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
@@ -43,6 +47,57 @@ export function errorHandler(metrics: Metrics) {
       .send({ ...body, instance: request.url, requestId: request.id });
   };
 }
+
+/**
+ * Router errors (a path parameter that is not valid percent-encoded UTF-8 → 400, one longer than
+ * maxParamLength → 414) are answered before any hook runs: same problem+json as any error, with
+ * the security headers and request id the hooks would have set.
+ */
+export function frameworkErrorHandler(metrics: Metrics) {
+  const handle = errorHandler(metrics);
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    reply.headers(securityHeaders()).header('x-request-id', request.id);
+    return handle(err, request, reply);
+  };
+}
+
+/**
+ * Errors Node's HTTP parser raises before there is a request (headers over maxHeaderSize → 431, a
+ * malformed request line or header → 400, a request too slow to arrive → 408): written to the
+ * socket as problem+json with the security headers and a fresh request id, then the connection is
+ * closed (the parser cannot read on after such an error).
+ */
+export function clientErrorHandler(metrics: Metrics, log: FastifyBaseLogger) {
+  return (err: NodeJS.ErrnoException, socket: Duplex): void => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const requestId = newRequestId();
+    const body = toProblem(Object.assign(new Error(CLIENT_ERROR_DETAIL[status]), { statusCode: status }));
+    const payload = JSON.stringify({ ...body, requestId });
+    log.info({ code: body.code, status, requestId, parserError: err.code }, 'request refused');
+    metrics.httpErrors.inc({ method: 'unknown', route: 'unmatched', status, code: body.code });
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const headers: Record<string, string> = {
+      ...securityHeaders(),
+      'x-request-id': requestId,
+      'content-type': PROBLEM_JSON,
+      'content-length': String(Buffer.byteLength(payload)),
+      connection: 'close',
+    };
+    const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head.join('\r\n')}\r\n\r\n${payload}`);
+  };
+}
+
+const CLIENT_ERROR_DETAIL: Record<number, string> = {
+  400: 'The request is not valid HTTP',
+  408: 'The request did not arrive in time',
+  431: 'The request headers are larger than the server accepts',
+};
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
   return reply

@@ -75,6 +75,12 @@ describe('validateAddress', () => {
     expect(fieldsOf({ ...base, lastName: 'x'.repeat(101) })).toEqual(['lastName']);
   });
 
+  it('refuses lone surrogates instead of storing U+FFFD (G8)', () => {
+    for (const field of ['firstName', 'lastName', 'line1', 'line2', 'city', 'region', 'postalCode'] as const)
+      expect(fieldsOf({ ...base, [field]: 'x\ud800y' })).toEqual([field]);
+    expect(validateAddress({ ...base, city: 'Zürich 😀' }).city).toBe('Zürich 😀');
+  });
+
   it('treats an empty phone as absent', () => {
     expect(validateAddress({ ...base, phone: ' ' }).phone).toBeNull();
   });

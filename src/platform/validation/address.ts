@@ -1,5 +1,6 @@
 import { type FieldError, validationFailed } from '../errors/app-error.js';
 import { isCountryCode } from './countries.js';
+import { isUnsafeText, UNSAFE_TEXT_MESSAGE } from './text.js';
 
 /** A validated, normalized postal address (carts, orders, customer address books). */
 export interface PostalAddress {
@@ -86,7 +87,9 @@ export function validateAddress(input: AddressInput): PostalAddress {
       if (required) errors.push({ path: field, message: 'is required' });
       return null;
     }
-    if (CONTROL.test(v)) errors.push({ path: field, message: 'must not contain control characters' });
+    // A lone surrogate would be stored as U+FFFD: refused like at the HTTP edge.
+    if (isUnsafeText(v)) errors.push({ path: field, message: UNSAFE_TEXT_MESSAGE });
+    else if (CONTROL.test(v)) errors.push({ path: field, message: 'must not contain control characters' });
     else if (v.length > ADDRESS_LIMITS[field])
       errors.push({ path: field, message: `must be at most ${ADDRESS_LIMITS[field]} characters` });
     return v;
@@ -103,7 +106,7 @@ export function validateAddress(input: AddressInput): PostalAddress {
   if (!countryOk) errors.push({ path: 'country', message: 'must be an ISO 3166-1 alpha-2 code such as US' });
 
   let postalCode = text('postalCode', input.postalCode, true);
-  if (postalCode !== null && countryOk && !CONTROL.test(postalCode)) {
+  if (postalCode !== null && countryOk && !CONTROL.test(postalCode) && !isUnsafeText(postalCode)) {
     postalCode = normalizePostal(country, postalCode);
     const format = POSTAL_FORMATS[country];
     if (format && !format.re.test(postalCode))

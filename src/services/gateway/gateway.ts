@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { HttpApp } from '../../platform/http/types.js';
@@ -23,17 +22,13 @@ export interface GatewayOptions {
 }
 
 /**
- * The single public entry in embedded mode: CORS from an allowlist, security headers, rate limits,
+ * The single public entry in embedded mode: CORS from an allowlist (security headers come with
+ * every platform app, see platform/http/security-headers.ts), rate limits,
  * token verification and the per-route access check, then every enabled service's routes under
  * `/api/v1`. Every route must declare its access (secure by default): one that does not is
  * refused when the process starts rather than silently left open.
  */
 export async function registerGateway(app: HttpApp, options: GatewayOptions): Promise<void> {
-  await app.register(helmet, {
-    // The API serves JSON; the only HTML is the docs UI, which needs its inline assets.
-    contentSecurityPolicy: false,
-    crossOriginResourcePolicy: { policy: 'same-site' },
-  });
   await app.register(cors, {
     origin: options.corsOrigins.includes('*') ? true : options.corsOrigins,
     credentials: true,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { cursorQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../platform/http/pagination.js';
 import { isUuid } from '../../../platform/ids.js';
+import { currencySchema } from '../../../platform/money.js';
+import { positiveInt4 } from '../../../platform/validation/integers.js';
 import {
   ATTRIBUTE_KEY_MAX,
   ATTRIBUTES_MAX_KEYS,
@@ -56,11 +58,7 @@ export const categorySchema = z.object({
 
 export const categoryListSchema = z.object({ items: z.array(categorySchema) });
 
-const currency = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'must be a 3-letter upper-case ISO 4217 code')
-  .default('USD')
-  .describe('Currency of `price` (ISO 4217, default USD)');
+const currency = currencySchema.default('USD').describe('Currency of `price` (ISO 4217, default USD)');
 
 export const productListQuery = z.object({
   q: z.string().max(200).optional().describe('Search: every word as a prefix (AND), or an exact sku'),
@@ -123,10 +121,7 @@ export const updateProductBody = z.object({
     .describe('Category slug; null removes the product from its category'),
   attributes: attributes.optional().describe('Replaces all attributes'),
   status: z.enum(PRODUCT_STATUSES).optional().describe('archived hides the product from the public list'),
-  version: z
-    .number()
-    .int()
-    .min(1)
+  version: positiveInt4()
     .optional()
     .describe('The version you last read; when given and stale the change is refused with 409 conflict'),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cursorQuery, pageLimitQuery, UUID_KEY } from '../../../platform/http/pagination.js';
+import { positiveInt4 } from '../../../platform/validation/integers.js';
 import { CUSTOMER_STATUSES } from '../domain/customer.js';
 import { consentsSchema, preferencesSchema } from '../domain/preferences.js';
 
@@ -48,7 +49,7 @@ export const adminCustomerSchema = profileSchema.extend({
 });
 
 export const profilePatchBody = z.object({
-  version: z.number().int().min(1).max(2_147_483_647).optional(),
+  version: positiveInt4().optional(),
   firstName: text(1000).optional(),
   lastName: text(1000).optional(),
   phone: text(64).nullable().optional().describe('null clears it'),
@@ -70,9 +71,7 @@ const addressFields = {
   isDefault: z.boolean().optional(),
 };
 export const addressBody = z.object(addressFields);
-export const addressPatchBody = z
-  .object({ ...addressFields, version: z.number().int().min(1).max(2_147_483_647) })
-  .partial();
+export const addressPatchBody = z.object({ ...addressFields, version: positiveInt4() }).partial();
 export const addressSchema = z.object({
   id: z.guid(),
   label: z.string().nullable(),
@@ -104,13 +103,7 @@ export const preferenceSchema = z.object({
   changedAt: z.string(),
 });
 export const preferencePutBody = z.object({
-  version: z
-    .number()
-    .int()
-    .min(1)
-    .max(2_147_483_647)
-    .optional()
-    .describe('Optimistic lock: the version you read'),
+  version: positiveInt4().optional().describe('Optimistic lock: the version you read'),
   preferences: preferencesSchema.partial().optional().describe('Changed keys; the rest stay as they are'),
   consents: consentsSchema.partial().optional(),
 });

@@ -2,7 +2,7 @@ import type { Ctx } from '../../../platform/context.js';
 import { AppError, validationFailed } from '../../../platform/errors/app-error.js';
 import { transaction } from '../../../platform/eventing/index.js';
 import { isUuid, newId } from '../../../platform/ids.js';
-import { CURRENCY_RE } from '../../../platform/money.js';
+import { isCurrency } from '../../../platform/money.js';
 import type { AuthorizeRequest, AuthorizeResult } from '../contract/client.js';
 import { type PaymentRow, paymentRepository as repo } from '../data/payment.repository.js';
 import type { ProviderAuthorizeResult } from '../domain/ports.js';
@@ -24,7 +24,7 @@ function validate(request: AuthorizeRequest): void {
   const fields = [];
   if (!isUuid(request.orderId)) fields.push({ path: 'orderId', message: 'a UUID' });
   if (request.amount.amount <= 0n) fields.push({ path: 'amount', message: 'greater than zero' });
-  if (!CURRENCY_RE.test(request.amount.currency))
+  if (!isCurrency(request.amount.currency))
     fields.push({ path: 'amount.currency', message: 'ISO 4217 code' });
   if (request.method === 'card' && !request.token)
     fields.push({ path: 'token', message: 'required for card payments' });

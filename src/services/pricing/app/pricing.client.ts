@@ -1,5 +1,5 @@
 import { AppError } from '../../../platform/errors/app-error.js';
-import { CURRENCY_RE, type Money, money, percentageBps } from '../../../platform/money.js';
+import { isCurrency, type Money, money, percentageBps } from '../../../platform/money.js';
 import type { PricingClient } from '../contract/client.js';
 import { rateRepository } from '../data/rate.repository.js';
 import { convertExact, isStale, missingRate, pairRate, pairsFor, staleRate } from '../domain/exchange.js';
@@ -11,13 +11,13 @@ import { COUNTRY_RE, setTaxRate, taxRateBps } from './rates.js';
 import { setPrice } from './set-prices.js';
 
 function validCurrency(currency: string): void {
-  if (!CURRENCY_RE.test(currency))
+  if (!isCurrency(currency))
     throw new AppError(
       'validation',
       'validation_failed',
       `Currency ${JSON.stringify(currency)} is not an ISO 4217 code`,
       {
-        fields: [{ path: 'currency', message: 'must be a 3-letter upper-case ISO 4217 code' }],
+        fields: [{ path: 'currency', message: 'must be an ISO 4217 currency code such as USD' }],
       },
     );
 }

@@ -3,7 +3,7 @@ import { actorId, type Ctx } from '../../../platform/context.js';
 import { AppError, validationFailed } from '../../../platform/errors/app-error.js';
 import { transaction } from '../../../platform/eventing/index.js';
 import { newId } from '../../../platform/ids.js';
-import { CURRENCY_RE } from '../../../platform/money.js';
+import { isCurrency } from '../../../platform/money.js';
 import { allowsCache, type ReadOptions } from '../../../platform/read-options.js';
 import { type NewRateRow, rateRepository, type StoredRate, type TaxRate } from '../data/rate.repository.js';
 import { validRate } from '../domain/exchange.js';
@@ -16,12 +16,12 @@ export const TAX_BPS_MAX = 10_000;
 
 const badPair = (base: string, quote: string): AppError | undefined => {
   const fields = [
-    ...(CURRENCY_RE.test(base)
+    ...(isCurrency(base)
       ? []
-      : [{ path: 'params.base', message: 'must be a 3-letter upper-case ISO 4217 code' }]),
-    ...(CURRENCY_RE.test(quote)
+      : [{ path: 'params.base', message: 'must be an ISO 4217 currency code such as USD' }]),
+    ...(isCurrency(quote)
       ? []
-      : [{ path: 'params.quote', message: 'must be a 3-letter upper-case ISO 4217 code' }]),
+      : [{ path: 'params.quote', message: 'must be an ISO 4217 currency code such as USD' }]),
     ...(base === quote ? [{ path: 'params.quote', message: 'must differ from base' }] : []),
   ];
   return fields.length > 0 ? validationFailed('The currency pair is not valid.', fields) : undefined;
@@ -77,13 +77,13 @@ export async function refreshExchangeRates(
   const snapshot = await provider.fetch(signal);
   const now = deps.clock.now();
   const problems: string[] = [];
-  if (!CURRENCY_RE.test(snapshot.base))
+  if (!isCurrency(snapshot.base))
     problems.push(`base ${JSON.stringify(snapshot.base)} is not an ISO 4217 code`);
   if (snapshot.asOf.getTime() > now.getTime())
     problems.push(`asOf ${snapshot.asOf.toISOString()} is in the future`);
   const entries = Object.entries(snapshot.rates);
   for (const [quote, rate] of entries) {
-    if (!CURRENCY_RE.test(quote) || quote === snapshot.base)
+    if (!isCurrency(quote) || quote === snapshot.base)
       problems.push(`${JSON.stringify(quote)} is not a quote currency`);
     if (!validRate(rate))
       problems.push(`rate ${JSON.stringify(rate)} for ${quote} is not a positive decimal`);

@@ -1,8 +1,8 @@
 import { AppError } from '../../../platform/errors/app-error.js';
 import {
-  CURRENCY_RE,
   currencyExponent,
   divideRounded,
+  isCurrency,
   type Money,
   money,
   parseDecimal,
@@ -91,7 +91,7 @@ export const missingRate = (from: string, to: string): AppError =>
  * rounding half away from zero; the result is range-checked like every Money.
  */
 export function convertExact(m: Money, to: string, fraction: Fraction): Money {
-  if (!CURRENCY_RE.test(to)) throw new AppError('validation', 'validation_failed', `Invalid currency ${to}`);
+  if (!isCurrency(to)) throw new AppError('validation', 'validation_failed', `Invalid currency ${to}`);
   const shift = currencyExponent(to) - currencyExponent(m.currency);
   const numerator = shift >= 0 ? fraction.numerator * 10n ** BigInt(shift) : fraction.numerator;
   const denominator = shift < 0 ? fraction.denominator * 10n ** BigInt(-shift) : fraction.denominator;

@@ -1,5 +1,5 @@
 import type { FieldError } from '../../../platform/errors/app-error.js';
-import { CURRENCY_RE, INT8_MAX } from '../../../platform/money.js';
+import { amountSchema, currencySchema, INT8_MAX } from '../../../platform/money.js';
 
 /**
  * Price changes as pure planning (PR-P1-01, PR-P1-03): validate one requested change, decide
@@ -12,7 +12,6 @@ export type PriceSource = (typeof PRICE_SOURCES)[number];
 
 /** Same rule as catalog skus (stored upper-case); a price can only exist for a catalog sku. */
 export const SKU_RE = /^[A-Z0-9][A-Z0-9._-]{0,63}$/;
-export const AMOUNT_RE = /^\d{1,19}$/;
 
 export const normalizeSku = (raw: string): string | undefined => {
   const sku = raw.trim().toUpperCase();
@@ -73,18 +72,18 @@ export function parsePriceChange(input: PriceChangeInput, now: Date): Parsed<Pri
       path: 'sku',
       message: `must be 1-64 letters, digits, '.', '_' or '-', got ${got(input.sku)}`,
     });
-  const amountText = (input.amount ?? '').trim();
-  const amount = AMOUNT_RE.test(amountText) ? BigInt(amountText) : undefined;
-  if (amount === undefined || amount > INT8_MAX)
+  // The same rules as a PUT body's (platform/money.ts): exact digits, a currency of the table.
+  const amount = amountSchema.safeParse(input.amount).success ? BigInt(input.amount!) : undefined;
+  if (amount === undefined)
     errors.push({
       path: 'amount',
       message: `must be integer minor units from 0 to ${INT8_MAX} as a string (e.g. "2500" for 25.00), got ${got(input.amount)}`,
     });
-  const currency = (input.currency ?? '').trim();
-  if (!CURRENCY_RE.test(currency))
+  const currency = input.currency ?? '';
+  if (!currencySchema.safeParse(currency).success)
     errors.push({
       path: 'currency',
-      message: `must be a 3-letter upper-case ISO 4217 code, got ${got(input.currency)}`,
+      message: `must be an ISO 4217 currency code such as USD, got ${got(input.currency)}`,
     });
   const from = parseInstant(input.effectiveFrom, 'effectiveFrom', errors);
   const to = parseInstant(input.effectiveTo, 'effectiveTo', errors);

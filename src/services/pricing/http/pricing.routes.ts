@@ -1,5 +1,5 @@
 import { requestCtx } from '../../../platform/context.js';
-import { validationFailed } from '../../../platform/errors/app-error.js';
+import { notFound, validationFailed } from '../../../platform/errors/app-error.js';
 import { encodeCursor } from '../../../platform/http/pagination.js';
 import type { HttpApp } from '../../../platform/http/types.js';
 import { access } from '../../../platform/security/access.js';
@@ -116,6 +116,8 @@ export async function registerPricingRoutes(app: HttpApp, deps: PricingDeps): Pr
         schema: {
           tags,
           summary: 'Every price a sku has had, newest first',
+          description:
+            'A sku the catalog does not know is 404, like its inventory; a known one never priced has an empty list.',
           security,
           params: skuParams,
           querystring: historyQuery,
@@ -126,6 +128,8 @@ export async function registerPricingRoutes(app: HttpApp, deps: PricingDeps): Pr
         const sku = normalizeSku(request.params.sku);
         if (!sku)
           throw validationFailed('Not a sku.', [{ path: 'params.sku', message: 'is not a valid sku' }]);
+        const [product] = await deps.catalog.getProductsBySku([sku]);
+        if (!product) throw notFound('Product with sku', sku);
         const { currency, cursor, limit } = request.query;
         const rows = await priceRepository.history(deps.db, sku, {
           currency,

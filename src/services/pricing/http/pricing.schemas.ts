@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cursorQuery, pageLimitQuery, UUID_KEY } from '../../../platform/http/pagination.js';
+import { amountSchema, currencySchema } from '../../../platform/money.js';
 import { TAX_BPS_MAX } from '../app/rates.js';
 import { MAX_BULK_ROWS, REASON_MAX } from '../app/set-prices.js';
 import { PRICE_SOURCES } from '../domain/price-change.js';
@@ -12,7 +13,6 @@ import { PRICE_SOURCES } from '../domain/price-change.js';
 /** Keys of the rate lists' cursors: a currency pair and a country code. */
 const PAIR_KEY = /^[A-Z]{3}\/[A-Z]{3}$/;
 const COUNTRY_KEY = /^[A-Z]{2}$/;
-const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter upper-case ISO 4217 code');
 const instant = z.string().describe('ISO 8601 date-time with offset, e.g. 2025-03-01T00:00:00Z');
 
 const limit = pageLimitQuery;
@@ -28,8 +28,8 @@ export const skuParams = z.object({
 });
 
 export const setPriceBody = z.object({
-  amount: z.string().describe('Integer minor units as a string, e.g. "2500" is 25.00 USD'),
-  currency: z.string().describe('ISO 4217 code'),
+  amount: amountSchema,
+  currency: currencySchema,
   effectiveFrom: instant
     .optional()
     .describe('When the price starts; default now. Earlier than now is an override'),
@@ -54,7 +54,7 @@ export const priceSchema = z.object({
 });
 
 export const historyQuery = z.object({
-  currency: currencyCode.optional().describe('Only this currency'),
+  currency: currencySchema.optional().describe('Only this currency'),
   limit,
   cursor: cursor(UUID_KEY),
 });
@@ -98,7 +98,7 @@ export const bulkResultSchema = z.object({
   failed: z.number().int(),
 });
 
-export const pairParams = z.object({ base: currencyCode, quote: currencyCode });
+export const pairParams = z.object({ base: currencySchema, quote: currencySchema });
 export const rateBody = z.object({
   rate: z.string().describe('Units of quote per one base, decimal string, e.g. "1.0856"'),
 });

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { cacheKey, type ReadCache, readThrough } from '../../../platform/cache/read-cache.js';
 import { AppError, validationFailed } from '../../../platform/errors/app-error.js';
 import type { Logger } from '../../../platform/logging/logger.js';
-import { CURRENCY_RE, type Money, money } from '../../../platform/money.js';
+import { isCurrency, type Money, money } from '../../../platform/money.js';
 import { allowsCache, type ReadOptions } from '../../../platform/read-options.js';
 import type { RateRequest, ShippingOption } from '../contract/client.js';
 import {
@@ -41,7 +41,7 @@ function validate(request: RateRequest): void {
     request.weightGrams > MAX_WEIGHT_GRAMS
   )
     fields.push({ path: 'weightGrams', message: `an integer from 0 to ${MAX_WEIGHT_GRAMS}` });
-  if (!CURRENCY_RE.test(request.currency)) fields.push({ path: 'currency', message: 'ISO 4217 code' });
+  if (!isCurrency(request.currency)) fields.push({ path: 'currency', message: 'ISO 4217 code' });
   if (request.subtotal.amount < 0n) fields.push({ path: 'subtotal', message: 'not negative' });
   if (fields.length > 0) throw validationFailed('The rate request is not valid', fields);
 }
