@@ -112,6 +112,17 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
       );
     const loop = (async () => {
       let batch: Received[] = [];
+      // Batches reach the runner one after another, in arrival order (per-key order).
+      let submitted: Promise<void> = Promise.resolve();
+      let scheduled = false;
+      const flush = (): Promise<void> => {
+        scheduled = false;
+        if (batch.length === 0) return submitted;
+        const full = batch;
+        batch = [];
+        submitted = submitted.then(() => submit(full));
+        return submitted;
+      };
       for await (const msg of messages) {
         let envelope: unknown = msg.string();
         try {
@@ -123,13 +134,15 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
           );
         }
         batch.push({ msg, envelope });
-        // A batch is what already arrived: hand it over when full or when nothing more is buffered.
-        if (batch.length >= batchSize || messages.getPending() === 0) {
-          await submit(batch);
-          batch = [];
+        // A batch is what already arrived: full, or whatever is buffered once this turn of the
+        // event loop has yielded every message the client had received.
+        if (batch.length >= batchSize) await flush();
+        else if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
         }
       }
-      if (batch.length > 0) await submit(batch);
+      await flush();
     })();
     const sub: BusSubscription = {
       close: async () => {
