@@ -1,16 +1,13 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController } from 'fastify';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransformObject, serializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { newRequestId } from '../ids.js';
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './errors.js';
+import { documentRoute, openApiTransform } from './openapi.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import type { HttpApp } from './types.js';
 import { validatorCompiler } from './validator.js';
@@ -73,6 +70,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.setErrorHandler(errorHandler(options.metrics));
   app.setNotFoundHandler(notFoundHandler);
   await registerSecurityHeaders(app);
+  app.addHook('onRoute', documentRoute);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -106,7 +104,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
           securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
         },
       },
-      transform: jsonSchemaTransform,
+      transform: openApiTransform,
       transformObject: jsonSchemaTransformObject,
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
