@@ -35,7 +35,16 @@ describe('OpenAPI security and error responses come from the access rule and the
     const doc = (await app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
     const op = doc.paths['/admin/things/{id}'].patch;
     expect(op.security).toEqual([{ bearer: [] }]);
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '413', '429']);
+    expect(Object.keys(op.responses).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '413',
+      '429',
+    ]);
     expect(op.responses['400'].content['application/problem+json'].schema.properties.code).toBeDefined();
     const open = doc.paths['/open'].get;
     expect(open.security).toBeUndefined();
