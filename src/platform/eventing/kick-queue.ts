@@ -8,7 +8,9 @@ import type { Logger } from '../logging/logger.js';
  * whatever a kick misses (process stopped, kick failed), so a kick is only about latency.
  *
  * `work` returns true once it found the state it waits for; until then it is tried again after the
- * next delay (with PostgreSQL the kick can run before the consumer's transaction committed).
+ * next delay (with PostgreSQL the kick can run before the consumer's transaction committed; a
+ * consumer handles a whole batch in one transaction, so that commit may come seconds later under
+ * load: the delays reach past that before the job is left to pick the work up).
  */
 export class KickQueue {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -17,7 +19,7 @@ export class KickQueue {
 
   constructor(
     private readonly logger: Logger,
-    private readonly delaysMs: readonly number[] = [0, 50, 250, 1000],
+    private readonly delaysMs: readonly number[] = [0, 50, 250, 1000, 3000, 8000],
   ) {}
 
   kick(label: string, work: () => Promise<boolean>, attempt = 0): void {
