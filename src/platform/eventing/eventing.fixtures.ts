@@ -83,6 +83,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       OUTBOX_POLL_MIN_MS: '5',
+      // The platform's bus scenarios exercise batching (off by default in the product for now).
+      CONSUMER_BATCH_SIZE: '64',
       OUTBOX_POLL_MAX_MS: '100',
       OUTBOX_LEASE_MS: '300',
       OUTBOX_RETRY_BASE_MS: '20',
