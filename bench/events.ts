@@ -66,7 +66,8 @@ async function makeBus(
   };
 }
 
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+/** Deletes a run's Redis keys (streams, groups) under `prefix`. */
+export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
   const redis = new Redis(url);
   try {
     const keys = await redis.keys(`${prefix}:*`);

@@ -2,10 +2,10 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { buildIfStale, root } from '../scripts/build.mjs';
 import { type Config, loadConfig } from '../src/platform/config/config.js';
 import { createPostgresDatabase } from '../test/databases.js';
+import { deleteRedisKeys } from './events.js';
 
 /**
  * The system under test: the compiled platform started as its own OS process, the way a user runs
@@ -88,16 +88,6 @@ async function waitReady(origin: string, child: ChildProcess, timeoutMs: number)
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`the platform was not ready within ${timeoutMs / 1000} s: ${last}`);
-}
-
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
 }
 
 export async function startTarget(kind: DatabaseKind): Promise<Target> {
