@@ -112,7 +112,9 @@ describe('buildHttpApp', () => {
       url: '/healthz',
       headers: { 'x-request-id': 'bad id\nwith newline' },
     });
-    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(replaced.headers['x-request-id']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
   });
 
   it('reports readiness from its checks', async () => {
