@@ -84,7 +84,7 @@ export const settingsSchema = z.object({
   CONSUMER_CONCURRENCY: int(1, 256).default(8),
   // Deliveries one consumer transaction handles at once (docs/eventing.md); 1 turns batching off.
   // 1 by default until the batched shipment-booking kick bug (docs/eventing.md) is fixed.
-  CONSUMER_BATCH_SIZE: int(1, 1000).default(1),
+  CONSUMER_BATCH_SIZE: int(1, 1000).default(64),
   CONSUMER_RETRY_DELAYS_MS: csv
     .pipe(z.array(z.string().regex(/^\d+$/, 'milliseconds').transform(Number)))
     .default([100, 200, 400]),

@@ -8,6 +8,11 @@ export interface ConsumerContext {
   /** 1 on the first delivery; replays from the DLQ count on from the dead letter's attempts. */
   deliveryCount: number;
   logger: Logger;
+  /**
+   * Runs `work` once the transaction that applies this event has committed (never if it rolls
+   * back): follow-ups such as a kick that reads what the handler wrote then always find it.
+   */
+  afterCommit(work: () => void): void;
 }
 
 /**

@@ -8,9 +8,8 @@ import type { Logger } from '../logging/logger.js';
  * whatever a kick misses (process stopped, kick failed), so a kick is only about latency.
  *
  * `work` returns true once it found the state it waits for; until then it is tried again after the
- * next delay (with PostgreSQL the kick can run before the consumer's transaction committed; a
- * consumer handles a whole batch in one transaction, so that commit may come seconds later under
- * load: the delays reach past that before the job is left to pick the work up).
+ * next delay. A consumer kicks from `ctx.afterCommit`, so its first try already sees the committed
+ * rows; the later tries are for state that arrives from elsewhere (an HTTP path, another service).
  */
 export class KickQueue {
   private readonly timers = new Set<NodeJS.Timeout>();

@@ -3,6 +3,7 @@ import type { ColumnType, Kysely, Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors/app-error.js';
 import { newId } from '../ids.js';
+import { transaction } from '../outbox/outbox.publisher.js';
 
 /**
  * Idempotency keys on HTTP writes with Stripe's semantics (01-platform.md "Security", G2):
@@ -348,7 +349,7 @@ export async function withIdempotency<P = undefined>(
 /** Runs `fn` in a transaction of `db`, or inside `db` itself when it already is one. */
 async function inTransaction<R>(db: Db, fn: (tx: AnyTransaction) => Promise<R>): Promise<R> {
   if (db.isTransaction) return fn(db as AnyTransaction);
-  return (db as Kysely<unknown>).transaction().execute(fn);
+  return transaction(db as Kysely<unknown>, fn);
 }
 
 /** Purge job body: deletes keys past their retention in one bounded batch; returns how many. */

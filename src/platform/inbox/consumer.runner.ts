@@ -4,7 +4,7 @@ import type { BatchHandler, Delivery, DeliveryHandler, Disposition } from '../bu
 import type { Clock } from '../clock.js';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { backoffMs, errorMessage, sleep } from '../eventing/backoff.js';
-import type { AnyConsumerDeclaration } from '../eventing/declarations.js';
+import type { AnyConsumerDeclaration, ConsumerContext } from '../eventing/declarations.js';
 import type { EventingMetrics } from '../eventing/eventing.metrics.js';
 import type { PlatformTables } from '../eventing/platform.tables.js';
 import type { Logger } from '../logging/logger.js';
@@ -42,7 +42,8 @@ function consumerContext(
   deps: Pick<ConsumerRunnerDeps, 'consumer' | 'logger'>,
   event: EventEnvelope,
   deliveryCount: number,
-) {
+  committed: (() => void)[],
+): ConsumerContext {
   const { consumer, logger } = deps;
   let child: Logger | undefined;
   return {
@@ -52,7 +53,20 @@ function consumerContext(
       child ??= logger.child({ subscription: consumer.subscription, eventId: event.id });
       return child;
     },
+    afterCommit: (work) => void committed.push(work),
   };
+}
+
+/** Runs the follow-ups handlers registered with `ctx.afterCommit`, once their transaction committed. */
+function runCommitted(committed: readonly (() => void)[], logger: Logger): void {
+  for (const work of committed) {
+    try {
+      work();
+    } catch (err) {
+      // The event is applied and acked; the follow-up's owner (a job) picks up what it missed.
+      logger.error({ err }, 'after-commit follow-up failed');
+    }
+  }
 }
 
 /**
@@ -196,18 +210,24 @@ function createConsumerRunner(deps: ConsumerRunnerDeps) {
     for (const v of valid) observe(v.event, v.delivery.deliveryCount);
     const redelivered = valid.filter((v) => v.delivery.deliveryCount > 1).map((v) => v.id);
     const end = duration.startTimer();
+    const committed: (() => void)[] = [];
     try {
       const outcomes = await processBatchOnce(
         deps.db,
         subscription,
         valid,
         (tx, v) =>
-          consumer.handle(tx, v.event as never, consumerContext(deps, v.event, v.delivery.deliveryCount)),
+          consumer.handle(
+            tx,
+            v.event as never,
+            consumerContext(deps, v.event, v.delivery.deliveryCount, committed),
+          ),
         async (tx) => {
           if (redelivered.length > 0) await clearFailures(tx, subscription, redelivered);
         },
       );
       end();
+      runCommitted(committed, logger);
       for (const outcome of outcomes) handled[outcome].inc();
       for (const v of valid) dispositions[v.index] = ACK;
     } catch (err) {
@@ -229,7 +249,7 @@ export const createDeliveryHandler = (deps: ConsumerRunnerDeps): DeliveryHandler
 export const createBatchHandler = (deps: ConsumerRunnerDeps): BatchHandler =>
   createConsumerRunner(deps).handleBatch;
 
-function runHandler(
+async function runHandler(
   deps: Pick<ConsumerRunnerDeps, 'consumer' | 'logger' | 'db'>,
   event: EventEnvelope,
   deliveryCount: number,
@@ -237,16 +257,19 @@ function runHandler(
   after?: Parameters<typeof processOnce>[4],
 ): Promise<InboxOutcome> {
   const { consumer } = deps;
-  return processOnce(
+  const committed: (() => void)[] = [];
+  const outcome = await processOnce(
     deps.db,
     consumer.subscription,
     event.id,
-    (tx) => consumer.handle(tx, event as never, consumerContext(deps, event, deliveryCount)),
+    (tx) => consumer.handle(tx, event as never, consumerContext(deps, event, deliveryCount, committed)),
     async (tx, outcome) => {
       if (hadFailures) await clearFailures(tx, consumer.subscription, [event.id]);
       await after?.(tx, outcome);
     },
   );
+  runCommitted(committed, deps.logger);
+  return outcome;
 }
 
 /**

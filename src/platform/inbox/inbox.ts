@@ -6,6 +6,7 @@ import {
   findContract,
 } from '../../contracts/index.js';
 import type { PlatformTables } from '../eventing/platform.tables.js';
+import { transaction } from '../outbox/outbox.publisher.js';
 
 export type Decoded =
   | { ok: true; event: EventEnvelope; contract: EventContract }
@@ -83,7 +84,8 @@ export async function processBatchOnce<DB, E extends { id: string }>(
   handle: (tx: Transaction<DB>, event: E) => Promise<void>,
   after?: (tx: Transaction<PlatformTables>, outcomes: InboxOutcome[]) => Promise<void>,
 ): Promise<InboxOutcome[]> {
-  return db.transaction().execute(async (trx) => {
+  // The outbox's `transaction()`: events the handlers publish wake the relay after the commit.
+  return transaction(db, async (trx) => {
     const platform = trx as unknown as Transaction<PlatformTables>;
     const fresh = await recordProcessed(
       platform,

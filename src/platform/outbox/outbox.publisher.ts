@@ -14,8 +14,11 @@ export interface PublishOptions {
 
 /**
  * Wakes the relay of one service in this process. A relay cannot see a row before its transaction
- * commits, so a signal from inside the transaction starts a short fast-poll burst; `transaction()`
- * below signals again after the commit (U-W3: wake on commit instead of a constant poll loop).
+ * commits, so `transaction()` below (which the inbox and the idempotency layer use too) signals
+ * after the commit (U-W3: wake on commit instead of a constant poll loop). Only a `publish` into a
+ * transaction opened some other way signals at once, from inside it: the relay then polls fast for
+ * a moment until the commit shows the row (each such early signal cost an empty claim and a
+ * due-time query; after-commit signals cost none).
  * Only the publishing service's relay is woken, and only by transactions that wrote an outbox row:
  * waking every relay on every commit cost ~400 empty claim queries per purchase.
  */
@@ -36,6 +39,8 @@ export const outboxSignal = {
 
 /** Services each open transaction has published for, so `transaction()` wakes exactly those. */
 const publishedIn = new WeakMap<object, Set<string>>();
+/** Transactions opened by `transaction()`: their relays are signalled after the commit only. */
+const signalledOnCommit = new WeakSet<object>();
 
 const contractViolation = (detail: string, fields?: { path: string; message: string }[]): AppError =>
   new AppError('internal', 'event_contract_violation', detail, fields ? { fields } : {});
@@ -108,7 +113,7 @@ export async function publish<T extends Topic>(
   const sources = publishedIn.get(tx) ?? new Set<string>();
   sources.add(envelope.source);
   publishedIn.set(tx, sources);
-  outboxSignal.notify(envelope.source);
+  if (!signalledOnCommit.has(tx)) outboxSignal.notify(envelope.source);
   return envelope;
 }
 
@@ -129,6 +134,7 @@ export async function transaction<DB, R>(
 ): Promise<R> {
   let published: Set<string> | undefined;
   const result = await db.transaction().execute(async (trx) => {
+    signalledOnCommit.add(trx);
     const tx = Object.assign(trx, {
       publish: <T extends Topic>(topic: T, key: string, payload: EventPayload<T>, options?: PublishOptions) =>
         publish(trx, topic, key, payload, options),

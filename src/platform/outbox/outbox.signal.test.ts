@@ -33,14 +33,26 @@ describe('outbox relay signal', () => {
     occurredAt: new Date().toISOString(),
   });
 
-  it('wakes only the publishing service, during the transaction and again after commit', async () => {
+  it('wakes only the publishing service, once, after the commit (never before it: no empty claim)', async () => {
     woken.catalog = 0;
     woken.warehouse = 0;
     await transaction(db, async (tx) => {
       await tx.publish('catalog.product.created', 'p1', event());
-      expect(woken.catalog).toBe(1);
+      await tx.publish('catalog.product.created', 'p1', event());
+      expect(woken.catalog).toBe(0);
     });
-    expect(woken).toEqual({ catalog: 2, warehouse: 0 });
+    expect(woken).toEqual({ catalog: 1, warehouse: 0 });
+  });
+
+  it('wakes nobody for a transaction that rolled back', async () => {
+    woken.catalog = 0;
+    await expect(
+      transaction(db, async (tx) => {
+        await tx.publish('catalog.product.created', 'p1', event());
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(woken.catalog).toBe(0);
   });
 
   it('wakes nobody for a transaction that published nothing', async () => {
@@ -51,7 +63,7 @@ describe('outbox relay signal', () => {
     expect(woken.catalog).toBe(0);
   });
 
-  it('wakes the publisher from a plain Kysely transaction too', async () => {
+  it('wakes the publisher from a plain Kysely transaction too (at once: it cannot see the commit)', async () => {
     woken.catalog = 0;
     await db.transaction().execute(async (tx) => {
       await publish(tx, 'catalog.product.created', 'p2', event());

@@ -21,6 +21,8 @@ export const captureRequestedConsumer = (deps: LifecycleDeps, kicks: KickQueue) 
       const armed = await lifecycle.armCapture(tx, orderId, deps.clock.now());
       ctx.logger.debug({ orderId, armed }, 'capture requested');
       if (armed)
-        kicks.kick(`capture:${orderId}`, async () => (await attemptCapture(deps, orderId)) !== 'not_due');
+        ctx.afterCommit(() =>
+          kicks.kick(`capture:${orderId}`, async () => (await attemptCapture(deps, orderId)) !== 'not_due'),
+        );
     },
   });

@@ -1,5 +1,5 @@
 import type { EventPayload } from '../../../contracts/index.js';
-import { defineConsumer } from '../../../platform/eventing/index.js';
+import { type ConsumerContext, defineConsumer } from '../../../platform/eventing/index.js';
 import type { KickQueue } from '../../../platform/eventing/kick-queue.js';
 import { applyFulfillmentChange, settleDelivery } from '../app/delivery.js';
 import type { LifecycleDeps } from '../app/deps.js';
@@ -27,8 +27,8 @@ const shipmentRow = (s: Omit<Shipment, 'oldStatus' | 'newStatus'>, status: strin
  * service inside its own). Every handler is idempotent and order-insensitive (G4, G6).
  */
 export function deliveryEventConsumers(deps: LifecycleDeps, kicks: KickQueue) {
-  const kickSettle = (orderId: string) =>
-    kicks.kick(`delivery:${orderId}`, async () => settleDelivery(deps, orderId));
+  const kickSettle = (ctx: ConsumerContext, orderId: string) =>
+    ctx.afterCommit(() => kicks.kick(`delivery:${orderId}`, async () => settleDelivery(deps, orderId)));
   return [
     defineConsumer<'fulfillments.fulfillment.status_changed', OrderDB>({
       subscription: 'order.fulfillment-status',
@@ -39,7 +39,7 @@ export function deliveryEventConsumers(deps: LifecycleDeps, kicks: KickQueue) {
           { orderId: event.data.orderId, fulfillment: event.data.newStatus },
           'fulfillment progress applied',
         );
-        if (shippedAwaitingDelivery) kickSettle(event.data.orderId);
+        if (shippedAwaitingDelivery) kickSettle(ctx, event.data.orderId);
       },
     }),
     defineConsumer<'shipping.shipment.status_changed', OrderDB>({
@@ -52,12 +52,12 @@ export function deliveryEventConsumers(deps: LifecycleDeps, kicks: KickQueue) {
     defineConsumer<'shipping.shipment.delivered', OrderDB>({
       subscription: 'order.shipment-delivered',
       topic: 'shipping.shipment.delivered',
-      async handle(tx, event) {
+      async handle(tx, event, ctx) {
         const { orderId, allShipmentsDelivered } = event.data;
         await shipments.upsert(tx, shipmentRow(event.data, 'delivered'));
         if (!allShipmentsDelivered) return;
         await delivery.markAllShipmentsDelivered(tx, orderId, deps.clock.now());
-        kickSettle(orderId);
+        kickSettle(ctx, orderId);
       },
     }),
   ];

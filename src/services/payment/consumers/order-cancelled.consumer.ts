@@ -31,6 +31,6 @@ export const orderCancelledConsumer = (deps: PaymentDeps, kicks: KickQueue) =>
         .execute();
       ctx.logger.debug({ orderId: event.data.orderId }, 'cancelled order queued for settlement');
       const orderId = event.data.orderId;
-      kicks.kick(`settle:${orderId}`, () => settleRequest(deps, orderId, deps.logger));
+      ctx.afterCommit(() => kicks.kick(`settle:${orderId}`, () => settleRequest(deps, orderId, deps.logger)));
     },
   });

@@ -3,6 +3,7 @@ import { claimOrderSequence } from '../../../platform/inbox/sequence-guard.js';
 import type { ShipmentDeps } from '../app/deps.js';
 import { cancelShipment, kickCarrierCancels } from '../app/shipment-cancel.js';
 import { LockedShipments } from '../app/shipment-transition.js';
+import type { ShipmentRow } from '../data/shipment.repository.js';
 import type { ShippingDB } from '../data/tables.js';
 
 /**
@@ -25,7 +26,7 @@ export const orderStatusConsumer = (deps: ShipmentDeps) =>
         return;
       }
       const locked = await LockedShipments.lock(tx, orderId);
-      const cancelled = [];
+      const cancelled: ShipmentRow[] = [];
       for (const row of locked.all()) {
         const done = await cancelShipment(
           tx,
@@ -38,6 +39,6 @@ export const orderStatusConsumer = (deps: ShipmentDeps) =>
       }
       if (cancelled.length > 0)
         ctx.logger.info({ orderId, cancelled: cancelled.length }, 'shipments cancelled with the order');
-      kickCarrierCancels(deps, cancelled);
+      ctx.afterCommit(() => kickCarrierCancels(deps, cancelled));
     },
   });

@@ -26,9 +26,11 @@ export const packageStatusConsumer = (deps: ShipmentDeps) =>
           { shipmentId: created.id, packageId: p.packageId, carrier: created.carrier },
           'shipment created',
         );
-        deps.kicks.kick(
-          `book:${created.id}`,
-          async () => (await bookShipment(deps, created.id)) !== 'missing',
+        ctx.afterCommit(() =>
+          deps.kicks.kick(
+            `book:${created.id}`,
+            async () => (await bookShipment(deps, created.id)) !== 'missing',
+          ),
         );
       } else if (p.newStatus === 'cancelled') {
         const cancelled = await cancelForPackage(tx, p, now, ctx.logger);
@@ -37,7 +39,7 @@ export const packageStatusConsumer = (deps: ShipmentDeps) =>
           { shipmentId: cancelled.id, packageId: p.packageId },
           'shipment cancelled with its package',
         );
-        kickCarrierCancels(deps, [cancelled]);
+        ctx.afterCommit(() => kickCarrierCancels(deps, [cancelled]));
       }
     },
   });
