@@ -23,17 +23,18 @@ export interface PublishOptions {
  * waking every relay on every commit cost ~400 empty claim queries per purchase.
  */
 export const outboxSignal = {
-  listeners: new Map<string, Set<() => void>>(),
-  listen(service: string, listener: () => void): void {
+  listeners: new Map<string, Set<(early: boolean) => void>>(),
+  listen(service: string, listener: (early: boolean) => void): void {
     const set = outboxSignal.listeners.get(service) ?? new Set();
     set.add(listener);
     outboxSignal.listeners.set(service, set);
   },
-  unlisten(service: string, listener: () => void): void {
+  unlisten(service: string, listener: (early: boolean) => void): void {
     outboxSignal.listeners.get(service)?.delete(listener);
   },
-  notify(service: string): void {
-    for (const listener of outboxSignal.listeners.get(service) ?? []) listener();
+  /** `early`: sent from inside the transaction, before the row is visible. */
+  notify(service: string, early = false): void {
+    for (const listener of outboxSignal.listeners.get(service) ?? []) listener(early);
   },
 };
 
@@ -113,7 +114,7 @@ export async function publish<T extends Topic>(
   const sources = publishedIn.get(tx) ?? new Set<string>();
   sources.add(envelope.source);
   publishedIn.set(tx, sources);
-  if (!signalledOnCommit.has(tx)) outboxSignal.notify(envelope.source);
+  if (!signalledOnCommit.has(tx)) outboxSignal.notify(envelope.source, true);
   return envelope;
 }
 

@@ -39,7 +39,7 @@ export class OutboxRelay {
   private wakeup = new AbortController();
   private idleMs: number;
   private lastPurge = 0;
-  private readonly onSignal = () => this.wake();
+  private readonly onSignal = (early: boolean) => this.wake(early);
 
   constructor(private readonly deps: RelayDeps) {
     this.idleMs = deps.settings.pollMinMs;
@@ -59,8 +59,14 @@ export class OutboxRelay {
     await this.loop;
   }
 
-  wake(): void {
-    this.idleMs = this.deps.settings.pollMinMs;
+  /**
+   * A commit signal: go round at once. After it the relay needs no fast polls — the next commit in
+   * this process signals again — so it sleeps as long as it may (`pollMaxMs`, or until a retry is
+   * due). An `early` signal (sent from inside a transaction, before its row is visible) starts a
+   * fast-poll burst instead, doubling from `pollMinMs`, to catch the commit.
+   */
+  wake(early = false): void {
+    this.idleMs = early ? this.deps.settings.pollMinMs : this.deps.settings.pollMaxMs;
     this.wakeup.abort();
   }
 
@@ -124,8 +130,10 @@ export class OutboxRelay {
       }
       if (!this.running) break;
       if (claimed >= settings.batchSize) continue; // more work waiting: no pause
-      this.idleMs = claimed > 0 ? settings.pollMinMs : Math.min(this.idleMs * 2, settings.pollMaxMs);
+      // Idle polls back off from pollMin (after a start or an early signal) to pollMax; they are
+      // the safety net for rows no signal announced (another process's commit, a missed wake).
       let delay = this.idleMs;
+      if (claimed === 0) this.idleMs = Math.min(this.idleMs * 2, settings.pollMaxMs);
       try {
         const due = await store.nextDueAt();
         if (due) delay = Math.max(settings.pollMinMs, Math.min(delay, due.getTime() - clock.now().getTime()));
