@@ -14,6 +14,7 @@ import {
   type Settings,
 } from './scenarios.js';
 import { ADDRESS, type Api, api, seedStore } from './seed.js';
+import { statementCounts } from './statements.js';
 import { mb, median, RssSampler } from './stats.js';
 import { type DatabaseKind, startTarget } from './target.js';
 
@@ -24,11 +25,14 @@ import { type DatabaseKind, startTarget } from './target.js';
  * every figure beside a baseline measured in the same run. Not a test: no thresholds.
  */
 const quick = process.argv.includes('--quick');
-/** `--only events`: just that section (on each database kind); the default run does every section. */
+/**
+ * `--only events` / `--only statements`: just that section (on each database kind); the default run
+ * does every section.
+ */
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
-if (only !== undefined && only !== 'events')
-  throw new Error(`--only: unknown section ${only} (known: events)`);
+if (only !== undefined && only !== 'events' && only !== 'statements')
+  throw new Error(`--only: unknown section ${only} (known: events, statements)`);
 const settings: Settings = quick
   ? {
       quick,
@@ -182,6 +186,8 @@ async function benchDatabase(kind: DatabaseKind, load: Awaited<ReturnType<typeof
       log,
     };
     try {
+      const statements = await statementCounts(ctx);
+      if (only === 'statements') return { rows: statements.rows, data: { statements: statements.data } };
       const db = await databaseBaselines(ctx);
       const purchase = await purchaseFlow(ctx, db);
       const hot = await hotSku(ctx);
@@ -196,12 +202,21 @@ async function benchDatabase(kind: DatabaseKind, load: Awaited<ReturnType<typeof
         row('memory', 'RSS peak under load', mb(peak), 'MB', { name: 'RSS at rest', value: mb(rest) }),
         row('memory', 'RSS high-water (VmHWM, start-up incl.)', mb(highWater), 'MB'),
       ];
-      const rows = [...purchase.rows, ...hot.rows, ...life.rows, ...read.rows, ...evt.rows, ...memory];
+      const rows = [
+        ...purchase.rows,
+        ...statements.rows,
+        ...hot.rows,
+        ...life.rows,
+        ...read.rows,
+        ...evt.rows,
+        ...memory,
+      ];
       return {
         rows,
         data: {
           platform: { pid: target.pid, bus: target.bus === 'memory' ? 'memory' : 'redis' },
           purchase: purchase.data,
+          statements: statements.data,
           hotSku: hot.data,
           lifecycle: life.data,
           reads: read.data,

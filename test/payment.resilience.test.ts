@@ -76,7 +76,10 @@ describe.each(TEST_DATABASES)('payment provider resilience (%s)', (kind) => {
         .where('order_id', '=', orderId)
         .executeTakeFirst();
     // The gateway finishes its bookkeeping on its own time, after our call gave up waiting.
-    await waitFor(async () => (await charge())?.status === 'authorized', 'the gateway holds the authorization');
+    await waitFor(
+      async () => (await charge())?.status === 'authorized',
+      'the gateway holds the authorization',
+    );
     await waitFor(async () => {
       await platform.orderline.eventing.scheduler('payment')!.runNow('status-sync');
       return (await paymentClient(platform).getPayment(payment!.id))?.status === 'failed';

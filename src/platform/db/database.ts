@@ -29,7 +29,7 @@ export interface Database {
   ping(): Promise<void>;
   close(): Promise<void>;
   /** Statements and commits issued since start (live counters; /metrics and the bench read them). */
-  readonly stats: Readonly<StatementStats>;
+  readonly stats: Readonly<Omit<StatementStats, 'onStatement'>> & Pick<StatementStats, 'onStatement'>;
 }
 
 const INT8_OID = 20;

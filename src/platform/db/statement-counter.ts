@@ -16,6 +16,8 @@ export interface StatementStats {
   statements: number;
   commits: number;
   rollbacks: number;
+  /** Sees every statement's SQL when set (tests and diagnostics that ask where the statements go). */
+  onStatement?: ((sql: string) => void) | undefined;
 }
 
 const READ_RE = /^\s*(select|show|explain)\b/i;
@@ -30,6 +32,7 @@ class CountingConnection implements DatabaseConnection {
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     this.stats.statements++;
+    this.stats.onStatement?.(query.sql);
     if (!this.inTransaction && !READ_RE.test(query.sql)) this.stats.commits++;
     return this.inner.executeQuery<R>(query);
   }
@@ -57,6 +60,7 @@ class CountingDriver implements Driver {
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const c = connection as CountingConnection;
     this.stats.statements++;
+    this.stats.onStatement?.('BEGIN');
     await this.inner.beginTransaction(c.inner, settings);
     c.inTransaction = true;
   }
@@ -64,6 +68,7 @@ class CountingDriver implements Driver {
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const c = connection as CountingConnection;
     this.stats.statements++;
+    this.stats.onStatement?.('COMMIT');
     c.inTransaction = false;
     await this.inner.commitTransaction(c.inner);
     this.stats.commits++;
