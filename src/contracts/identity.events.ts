@@ -101,3 +101,21 @@ export const customerDeleted = defineEvent({
   description: 'GDPR erasure: every service erases or anonymizes what it holds about the customer (G10).',
   schema: z.object({ customerId: id, principalId: id, occurredAt }),
 });
+
+// The customer service's own retry driver for account email (issue 19): ids only, the email and its
+// one-time link stay in the customer schema until notification has accepted them (G10).
+export const customerAccountMailRequested = defineEvent({
+  topic: 'customer.account_mail_requested',
+  version: 1,
+  publisher: 'customer',
+  consumers: ['customer'],
+  key: 'customer id',
+  description:
+    'A verification or password-reset email was queued; its consumer hands it to notification, retried and dead-lettered (G5).',
+  schema: z.object({
+    mailId: id,
+    customerId: id,
+    template: z.enum(['email_verification', 'password_reset']),
+    occurredAt,
+  }),
+});

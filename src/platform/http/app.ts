@@ -10,6 +10,7 @@ import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandle
 import { documentRoute, openApiTransform } from './openapi.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import type { HttpApp } from './types.js';
+import { registerUtf8Bodies } from './utf8-body.js';
 import { validatorCompiler } from './validator.js';
 
 export interface ReadinessCheck {
@@ -69,6 +70,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler(options.metrics));
   app.setNotFoundHandler(notFoundHandler);
+  registerUtf8Bodies(app);
   await registerSecurityHeaders(app);
   app.addHook('onRoute', documentRoute);
 

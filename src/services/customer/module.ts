@@ -1,10 +1,12 @@
 import { systemCtx } from '../../platform/context.js';
 import { AppError } from '../../platform/errors/app-error.js';
+import { KickQueue } from '../../platform/eventing/kick-queue.js';
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
 import { createCustomerDirectory } from './app/customer.directory.js';
 import type { CustomerDeps } from './app/deps.js';
 import { REVOKE_ACTION, type RevokePayload, revokeFor } from './app/sessions.js';
+import { accountMailConsumer } from './consumers/account-mail.consumer.js';
 import { authLoginConsumer, passwordChangedConsumer } from './consumers/auth.consumers.js';
 import type { CustomerClient } from './contract/client.js';
 import { customerRepository as repo } from './data/customer.repository.js';
@@ -63,6 +65,9 @@ export function createCustomerModule(
     mail: deps.mail ?? { send: () => Promise.reject(unavailable('notification')) },
   };
 
+  // One hand-off per delivery of customer.account_mail_requested: the platform's redelivery is the retry.
+  const mailKicks = new KickQueue(deps.logger, [0]);
+
   const client: CustomerClient = {
     directory: createCustomerDirectory(app),
     async contacts(ids) {
@@ -95,8 +100,14 @@ export function createCustomerModule(
   return {
     name: 'customer',
     migrations: new URL('./data/migrations/', import.meta.url),
-    publishes: ['customer.created', 'customer.updated', 'customer.status_changed', 'customer.deleted'],
-    consumers: [authLoginConsumer, passwordChangedConsumer],
+    publishes: [
+      'customer.created',
+      'customer.updated',
+      'customer.status_changed',
+      'customer.deleted',
+      'customer.account_mail_requested',
+    ],
+    consumers: [authLoginConsumer, passwordChangedConsumer, accountMailConsumer(app, mailKicks)],
     jobs: [cleanupJob(app, config.CUSTOMER_CLEANUP_CRON)],
     compensations: {
       // A revocation that failed after a committed reset/suspension/erasure request (G5).
@@ -109,5 +120,8 @@ export function createCustomerModule(
       registerCustomerAdminRoutes(http, app);
     },
     client,
+    async stop() {
+      await mailKicks.stop();
+    },
   };
 }

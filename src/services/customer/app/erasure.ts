@@ -44,6 +44,7 @@ export async function eraseCustomer(
     await tx.deleteFrom('addresses').where('customer_id', '=', id).execute();
     await tx.deleteFrom('preference_versions').where('customer_id', '=', id).execute();
     await tx.deleteFrom('customer_tokens').where('customer_id', '=', id).execute();
+    await tx.deleteFrom('account_mails').where('customer_id', '=', id).execute();
     await tx.deleteFrom('customer_roles').where('customer_id', '=', id).execute();
     await repo.audit(tx, { customerId: id, event: 'erased', actor: 'system:cleanup', now });
     await tx.publish('customer.status_changed', id, {

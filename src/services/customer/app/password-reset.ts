@@ -5,7 +5,7 @@ import { hashPassword } from '../../../platform/security/password.js';
 import { customerRepository as repo } from '../data/customer.repository.js';
 import { checkPassword, isPlausibleEmail, normalizeEmail } from '../domain/customer.js';
 import { hashToken, isUsable, looksLikeToken, newToken } from '../domain/token.js';
-import { sendAfterCommit, tokenLink } from './account-mail.js';
+import { handOff, queueAccountMail, tokenLink } from './account-mail.js';
 import type { CustomerDeps } from './deps.js';
 import { revokeSessions } from './sessions.js';
 
@@ -26,8 +26,8 @@ export async function requestPasswordReset(ctx: Ctx, deps: CustomerDeps, rawEmai
   }
   const now = deps.clock.now();
   const reset = newToken();
-  const tokenId = await transaction(deps.db, async (tx) => {
-    const id = await repo.insertToken(tx, {
+  const mailId = await transaction(deps.db, async (tx) => {
+    const tokenId = await repo.insertToken(tx, {
       customerId: customer.id,
       purpose: 'password_reset',
       hash: reset.hash,
@@ -40,20 +40,20 @@ export async function requestPasswordReset(ctx: Ctx, deps: CustomerDeps, rawEmai
       actor: actorId(ctx),
       now,
     });
-    return id;
+    return queueAccountMail(tx, deps, {
+      template: 'password_reset',
+      to: customer.email,
+      customerId: customer.id,
+      idempotencyKey: `customer-token:${tokenId}`,
+      data: {
+        firstName: customer.first_name,
+        token: reset.token,
+        link: tokenLink(deps, 'reset-password', reset.token),
+        expiresInMinutes: deps.settings.resetTtlMinutes,
+      },
+    });
   });
-  await sendAfterCommit(ctx, deps, {
-    template: 'password_reset',
-    to: customer.email,
-    customerId: customer.id,
-    idempotencyKey: `customer-token:${tokenId}`,
-    data: {
-      firstName: customer.first_name,
-      token: reset.token,
-      link: tokenLink(deps, 'reset-password', reset.token),
-      expiresInMinutes: deps.settings.resetTtlMinutes,
-    },
-  });
+  await handOff(ctx, deps, mailId);
 }
 
 /**

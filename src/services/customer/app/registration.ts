@@ -12,7 +12,7 @@ import {
 } from '../domain/customer.js';
 import { DEFAULT_CONSENTS, DEFAULT_PREFERENCES } from '../domain/preferences.js';
 import { hashToken, isUsable, looksLikeToken, newToken } from '../domain/token.js';
-import { sendAfterCommit, tokenLink } from './account-mail.js';
+import { type AccountMailRequest, handOff, queueAccountMail, tokenLink } from './account-mail.js';
 import type { CustomerDeps } from './deps.js';
 
 const invalidToken = () =>
@@ -21,7 +21,8 @@ const invalidToken = () =>
 /**
  * Registration (CS-P0-03): validated, normalized input; argon2id hash; the account, its default
  * role, first preference version, verification token, audit entry and `customer.created` commit
- * together; the verification email goes out after the commit (C8). A taken email is 409
+ * together with the verification email's queue entry (C8: no email for a rolled-back change; it is
+ * handed to notification right after the commit and retried through the outbox, account-mail.ts). A taken email is 409
  * `email_taken` (docs/security.md explains why registration does not hide it).
  */
 export async function register(
@@ -35,7 +36,7 @@ export async function register(
   const id = newId();
   const verification = newToken();
   const expiresAt = new Date(now.getTime() + deps.settings.verificationTtlHours * 3_600_000);
-  const tokenId = await transaction(deps.db, async (tx) => {
+  const mailId = await transaction(deps.db, async (tx) => {
     const inserted = await repo.insert(tx, {
       id,
       email: reg.email,
@@ -81,39 +82,34 @@ export async function register(
       locale: null,
       occurredAt: now.toISOString(),
     });
-    return tokenId;
+    return queueAccountMail(
+      tx,
+      deps,
+      verificationMail(deps, { id, email: reg.email, firstName: reg.firstName }, verification.token, tokenId),
+    );
   });
   ctx.logger.info({ customerId: id }, 'customer registered');
-  await sendVerification(
-    ctx,
-    deps,
-    { id, email: reg.email, firstName: reg.firstName },
-    verification.token,
-    tokenId,
-  );
+  await handOff(ctx, deps, mailId);
   return { id, status: 'pending_verification' };
 }
 
-async function sendVerification(
-  ctx: Ctx,
+const verificationMail = (
   deps: CustomerDeps,
   customer: { id: string; email: string; firstName: string },
   token: string,
   tokenId: string,
-): Promise<void> {
-  await sendAfterCommit(ctx, deps, {
-    template: 'email_verification',
-    to: customer.email,
-    customerId: customer.id,
-    idempotencyKey: `customer-token:${tokenId}`,
-    data: {
-      firstName: customer.firstName,
-      token,
-      link: tokenLink(deps, 'verify-email', token),
-      expiresInHours: deps.settings.verificationTtlHours,
-    },
-  });
-}
+): AccountMailRequest => ({
+  template: 'email_verification',
+  to: customer.email,
+  customerId: customer.id,
+  idempotencyKey: `customer-token:${tokenId}`,
+  data: {
+    firstName: customer.firstName,
+    token,
+    link: tokenLink(deps, 'verify-email', token),
+    expiresInHours: deps.settings.verificationTtlHours,
+  },
+});
 
 /** Redeems a verification token: single use, expiring; the account becomes active. */
 export async function verifyEmail(
@@ -155,20 +151,16 @@ export async function resendVerification(ctx: Ctx, deps: CustomerDeps, rawEmail:
   if (customer?.status !== 'pending_verification' || customer.erasure_requested_at) return;
   const now = deps.clock.now();
   const verification = newToken();
-  const tokenId = await transaction(deps.db, (tx) =>
-    repo.insertToken(tx, {
+  const mailId = await transaction(deps.db, async (tx) => {
+    const tokenId = await repo.insertToken(tx, {
       customerId: customer.id,
       purpose: 'email_verification',
       hash: verification.hash,
       now,
       expiresAt: new Date(now.getTime() + deps.settings.verificationTtlHours * 3_600_000),
-    }),
-  );
-  await sendVerification(
-    ctx,
-    deps,
-    { id: customer.id, email: customer.email, firstName: customer.first_name },
-    verification.token,
-    tokenId,
-  );
+    });
+    const who = { id: customer.id, email: customer.email, firstName: customer.first_name };
+    return queueAccountMail(tx, deps, verificationMail(deps, who, verification.token, tokenId));
+  });
+  await handOff(ctx, deps, mailId);
 }

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { SendRequest } from '../../notification/contract/client.js';
 import type { AuditEvent } from '../domain/audit.js';
 import type { CustomerStatus } from '../domain/customer.js';
 import type { Consents, Preferences } from '../domain/preferences.js';
@@ -14,6 +15,7 @@ export interface CustomerDB {
   addresses: AddressesTable;
   preference_versions: PreferenceVersionsTable;
   audit_log: AuditLogTable;
+  account_mails: AccountMailsTable;
 }
 
 type Timestamp = ColumnType<Date, Date, Date>;
@@ -107,3 +109,13 @@ export interface AuditLogTable {
 export type CustomerRow = Selectable<CustomersTable>;
 export type AddressRow = Selectable<AddressesTable>;
 export type PreferenceRow = Selectable<PreferenceVersionsTable>;
+
+/** An account email not yet handed to the notification service (app/account-mail.ts). */
+export interface AccountMailsTable {
+  id: string;
+  customer_id: string;
+  request: Json<SendRequest>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Timestamp;
+}
