@@ -96,7 +96,7 @@ export const customerDeleted = defineEvent({
   topic: 'customer.deleted',
   version: 1,
   publisher: 'customer',
-  consumers: ['loyalty', 'notification', 'review', 'analytics', 'auth'],
+  consumers: ['loyalty', 'notification', 'review', 'analytics', 'auth', 'order'],
   key: 'customer id',
   description: 'GDPR erasure: every service erases or anonymizes what it holds about the customer (G10).',
   schema: z.object({ customerId: id, principalId: id, occurredAt }),
