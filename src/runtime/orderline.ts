@@ -18,6 +18,7 @@ import type { HttpApp } from '../platform/http/types.js';
 import { createLogger, type Logger } from '../platform/logging/logger.js';
 import type { Role, ServiceModule } from '../platform/module.js';
 import { createMetrics, type Metrics, registerDatabaseMetrics } from '../platform/observability/metrics.js';
+import { startTracing, type Tracing, tracingEnabled } from '../platform/observability/tracing.js';
 import { API_PREFIX, registerGateway } from '../services/gateway/gateway.js';
 import { rateLimitSettings } from '../services/gateway/rate-limit.js';
 import { seedDemoData } from './demo-seed.js';
@@ -106,6 +107,11 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
   const names = resolveServices(options.services);
+  // Traces only with an endpoint (off by default in embedded mode); a test may have started its own.
+  const tracing: Tracing | undefined =
+    config.OTEL_EXPORTER_OTLP_ENDPOINT && !tracingEnabled()
+      ? startTracing({ serviceName: config.OTEL_SERVICE_NAME, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT })
+      : undefined;
   const database = await createDatabase({
     url: config.DATABASE_URL,
     dataDir: config.EPHEMERAL ? 'memory' : pgliteDataDir(config.DATA_DIR),
@@ -202,6 +208,7 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
       await eventing.stop();
       for (const module of [...modules].reverse()) await module.stop?.();
       await database.close();
+      await tracing?.shutdown();
     },
   };
 }

@@ -50,6 +50,12 @@ export const settingsSchema = z.object({
   CORS_ORIGINS: csv.default([]),
   BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(1024 * 1024),
   DOCS_ENABLED: bool.default(true),
+  // OpenTelemetry traces (platform/observability/tracing.ts): off unless an OTLP/HTTP endpoint is set.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .regex(/^https?:\/\//, 'must be an http:// or https:// URL (OTLP/HTTP)')
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('orderline'),
   ORDERLINE_ADMIN_EMAIL: z.string().email().optional(),
   ORDERLINE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   AUTH_ISSUER: z.string().min(1).default('orderline'),

@@ -8,6 +8,7 @@ import type { AnyConsumerDeclaration } from '../eventing/declarations.js';
 import type { EventingMetrics } from '../eventing/eventing.metrics.js';
 import type { PlatformTables } from '../eventing/platform.tables.js';
 import type { Logger } from '../logging/logger.js';
+import { SpanKind, tracingEnabled, withSpan } from '../observability/tracing.js';
 import { addDeadLetter, clearFailures, findDeadLetter, recordFailure } from './dead-letter.store.js';
 import { type Decoded, decodeEnvelope, type InboxOutcome, processBatchOnce, processOnce } from './inbox.js';
 
@@ -201,8 +202,11 @@ function createConsumerRunner(deps: ConsumerRunnerDeps) {
         deps.db,
         subscription,
         valid,
-        (tx, v) =>
-          consumer.handle(tx, v.event as never, consumerContext(deps, v.event, v.delivery.deliveryCount)),
+        (tx, v) => {
+          const handle = () =>
+            consumer.handle(tx, v.event as never, consumerContext(deps, v.event, v.delivery.deliveryCount));
+          return tracingEnabled() ? traced(v.event, subscription, handle) : handle();
+        },
         async (tx) => {
           if (redelivered.length > 0) await clearFailures(tx, subscription, redelivered);
         },
@@ -237,16 +241,31 @@ function runHandler(
   after?: Parameters<typeof processOnce>[4],
 ): Promise<InboxOutcome> {
   const { consumer } = deps;
-  return processOnce(
-    deps.db,
-    consumer.subscription,
-    event.id,
-    (tx) => consumer.handle(tx, event as never, consumerContext(deps, event, deliveryCount)),
-    async (tx, outcome) => {
-      if (hadFailures) await clearFailures(tx, consumer.subscription, [event.id]);
-      await after?.(tx, outcome);
+  const run = () =>
+    processOnce(
+      deps.db,
+      consumer.subscription,
+      event.id,
+      (tx) => consumer.handle(tx, event as never, consumerContext(deps, event, deliveryCount)),
+      async (tx, outcome) => {
+        if (hadFailures) await clearFailures(tx, consumer.subscription, [event.id]);
+        await after?.(tx, outcome);
+      },
+    );
+  return tracingEnabled() ? traced(event, consumer.subscription, run) : run();
+}
+
+/** The handling of one event as a consumer span continuing the event's trace (its traceparent). */
+function traced<R>(event: EventEnvelope, subscription: string, fn: () => Promise<R>): Promise<R> {
+  return withSpan(`${event.type} process`, fn, {
+    kind: SpanKind.CONSUMER,
+    parent: event.traceparent,
+    attributes: {
+      'messaging.destination.name': event.type,
+      'messaging.consumer.group.name': subscription,
+      'messaging.message.id': event.id,
     },
-  );
+  });
 }
 
 /**
