@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../src/contracts/index.js';
 import { waitFor } from '../src/platform/eventing/eventing.fixtures.js';
 import { newId } from '../src/platform/ids.js';
 import { customerToken, verifiedCustomer } from './customer.fixtures.js';
@@ -137,9 +138,19 @@ describe.each(TEST_DATABASES)('privacy: erasure reaches every service (%s)', (ki
       ),
     );
 
-    // An open cart with the address too.
+    // A guest cart with the address, merged at login into the customer's new open cart (which
+    // takes the address over; the merged guest cart keeps its row).
+    const guest = await w.ok(w.inject('POST', '/carts', { currency: 'USD' }));
+    const guestToken = { 'x-cart-token': guest.cartToken };
+    await w.ok(w.inject('POST', `/carts/${guest.id}/items`, { sku: SKU, quantity: 1 }, guestToken));
+    await w.ok(w.inject('PUT', `/carts/${guest.id}/shipping-address`, address, guestToken));
     const open = await w.ok(w.inject('POST', '/carts', { currency: 'USD' }, auth));
-    await w.ok(w.inject('PUT', `/carts/${open.id}/shipping-address`, address, auth));
+    await w.ok(w.inject('POST', `/carts/${guest.id}/merge`, undefined, { ...guestToken, ...auth }));
+    expect((await w.ok(w.inject('GET', `/carts/${open.id}`, undefined, auth))).shippingAddress).toMatchObject(
+      {
+        line1: address.line1,
+      },
+    );
 
     // Before: the values are there (the scan finds what it looks for).
     expect((await occurrences([address.line1])).length).toBeGreaterThan(0);
@@ -177,5 +188,20 @@ describe.each(TEST_DATABASES)('privacy: erasure reaches every service (%s)', (ki
     expect(kept!.total).toBe(BigInt(order.totals.total.amount).toString());
     const returns = await w.sql(`SELECT id FROM "order".returns WHERE order_id = '${order.id}'`);
     expect(returns).toHaveLength(1);
+
+    // Delivered again, twice at once: applied once (inbox), nothing changes (G4).
+    const [deleted] = await w.sql<{ envelope: EventEnvelope }>(
+      `SELECT envelope FROM customer.outbox WHERE topic = 'customer.deleted' AND key = '${c.id}'`,
+    );
+    const bus = w.platform.orderline.eventing.bus();
+    await Promise.all([bus.publish([deleted!.envelope]), bus.publish([deleted!.envelope])]);
+    const inbox = await w.sql(
+      `SELECT 1 FROM "order".processed_events WHERE subscription = 'order.customer-deleted' AND event_id = '${deleted!.envelope.id}'`,
+    );
+    expect(inbox).toHaveLength(1);
+    const [again] = await w.sql<{ shipping_address: Record<string, unknown> }>(
+      `SELECT shipping_address FROM "order".orders WHERE id = '${order.id}'`,
+    );
+    expect(again!.shipping_address).toEqual(kept!.shipping_address);
   });
 });

@@ -37,6 +37,7 @@ export const customerDeletedConsumer = () =>
           .where(sql<boolean>`response_body -> 'shippingAddress' IS NOT NULL`)
           .execute();
       }
+      // Their carts, guest carts merged at login included (the merge gives them the customer id).
       const carts = await tx
         .selectFrom('carts')
         .select(['id', 'shipping_address'])
