@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { id, money, occurredAt, sku } from './common.schemas.js';
 import { defineEvent } from './contract.js';
+import { NOT_BUILT } from './deferred.js';
+
+// Pricing reads products through the catalog client when a price is set; it keeps no copy to refresh.
+const PRICING_READS_CATALOG =
+  'pricing reads products from the catalog client when prices are set; it keeps no copy';
 
 /** catalog, pricing, promotion and review topics. */
 const product = z.object({
@@ -20,9 +25,10 @@ export const productCreated = defineEvent({
   topic: 'catalog.product.created',
   version: 1,
   publisher: 'catalog',
-  consumers: ['warehouse', 'pricing', 'analytics'],
+  consumers: ['warehouse'],
+  deferredConsumers: { pricing: PRICING_READS_CATALOG, analytics: NOT_BUILT.analytics },
   key: 'product id',
-  description: 'A product was created (warehouse opens stock rows, pricing caches it).',
+  description: 'A product was created (warehouse opens stock rows).',
   schema: product,
 });
 
@@ -30,7 +36,12 @@ export const productUpdated = defineEvent({
   topic: 'catalog.product.updated',
   version: 1,
   publisher: 'catalog',
-  consumers: ['warehouse', 'pricing', 'analytics'],
+  consumers: [],
+  deferredConsumers: {
+    warehouse: 'stock rows are opened on catalog.product.created; no product change alters stock',
+    pricing: PRICING_READS_CATALOG,
+    analytics: NOT_BUILT.analytics,
+  },
   key: 'product id',
   description: 'A product changed; carries the full current state so a consumer never reads back.',
   schema: product.extend({ changedFields: z.array(z.string()), version: z.number().int().positive() }),
@@ -40,7 +51,12 @@ export const priceChanged = defineEvent({
   topic: 'pricing.price.changed',
   version: 1,
   publisher: 'pricing',
-  consumers: ['analytics'],
+  consumers: [],
+  deferredConsumers: {
+    analytics: NOT_BUILT.analytics,
+  },
+  // Not a cache-invalidation signal: a consumer group hands each event to ONE replica, so
+  // pricing drops its cache entries itself after the commit and other replicas by TTL (price.cache.ts).
   key: 'sku',
   description: 'A price was set (history): what it was, what it is and from when.',
   schema: z.object({
@@ -61,7 +77,8 @@ export const promotionUsageChanged = defineEvent({
   topic: 'promotion.usage.changed',
   version: 1,
   publisher: 'promotion',
-  consumers: ['analytics'],
+  consumers: [],
+  deferredConsumers: { analytics: NOT_BUILT.analytics },
   key: 'promotion id',
   description: 'Promotion usage reserved, confirmed or released.',
   schema: z.object({
@@ -78,7 +95,8 @@ export const reviewPublished = defineEvent({
   topic: 'review.review.published',
   version: 1,
   publisher: 'review',
-  consumers: ['analytics', 'catalog'],
+  consumers: [],
+  deferredConsumers: { analytics: NOT_BUILT.analytics, catalog: 'rating summary (issue 13)' },
   key: 'product id',
   description: 'A review became visible (catalog keeps the rating summary).',
   schema: z.object({ reviewId: id, productId: id, rating: z.number().int().min(1).max(5), occurredAt }),

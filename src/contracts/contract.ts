@@ -28,9 +28,20 @@ export interface EventContract<TTopic extends string = string, TSchema extends z
   readonly version: number;
   readonly schema: TSchema;
   readonly publisher: ServiceName;
+  /**
+   * The services that register a consumer of this topic — exactly those: start-up and
+   * `src/runtime/topology.test.ts` compare it with the registered consumers (issue 19).
+   */
   readonly consumers: readonly ServiceName[];
-  /** Who reads it outside Orderline; a topic without consumers must name one (no dead topics, A9). */
+  /** Who reads it outside Orderline (no dead topics, A9). */
   readonly outsideAudience?: string;
+  /**
+   * Consumers the topic map (spec 02-events.md) names that do not consume it in this build, each
+   * with the reason: a service not built yet, or why it needs no event. A topic nobody consumes
+   * must have an outside audience or at least one of these (A9: no topic published into the void
+   * unexplained).
+   */
+  readonly deferredConsumers?: Readonly<Partial<Record<ServiceName, string>>>;
   /** What the ordering/partition key is (aggregate id). */
   readonly key: string;
   readonly description: string;

@@ -29,6 +29,7 @@ export async function exportContracts(outDir: string): Promise<string[]> {
       publisher: c.publisher,
       consumers: c.consumers,
       outsideAudience: 'outsideAudience' in c ? c.outsideAudience : undefined,
+      deferredConsumers: 'deferredConsumers' in c ? c.deferredConsumers : undefined,
       key: c.key,
       schema: file,
     });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { id, occurredAt } from './common.schemas.js';
 import { defineEvent, type ServiceName } from './contract.js';
+import { NOT_BUILT, STAFF_NOTIFICATIONS } from './deferred.js';
 
 /** auth, user (staff directory) and customer topics. Payloads carry ids, never raw PII (G10). */
 const principalType = z.enum(['customer', 'admin', 'shipper']);
@@ -9,7 +10,8 @@ export const authLogin = defineEvent({
   topic: 'auth.login',
   version: 1,
   publisher: 'auth',
-  consumers: ['customer', 'analytics'],
+  consumers: ['customer'],
+  deferredConsumers: { analytics: NOT_BUILT.analytics },
   key: 'principal id',
   description: 'A successful login.',
   schema: z.object({ principalId: id, principalType, sessionId: id, occurredAt }),
@@ -35,13 +37,14 @@ const userLifecycle = z.object({
 const userTopic = <const T extends string>(
   topic: T,
   description: string,
-  consumers: readonly ServiceName[] = ['notification', 'analytics'],
+  consumers: readonly ServiceName[] = [],
 ) =>
   defineEvent({
     topic,
     version: 1,
     publisher: 'user',
     consumers,
+    deferredConsumers: { notification: STAFF_NOTIFICATIONS, analytics: NOT_BUILT.analytics },
     key: 'user id',
     description,
     schema: userLifecycle,
@@ -49,15 +52,11 @@ const userTopic = <const T extends string>(
 export const userCreated = userTopic('user.created', 'A staff account was created.');
 export const userUpdated = userTopic('user.updated', 'A staff account was changed (name or roles).');
 // auth consumes these two to revoke the account's sessions (U1).
-export const userDeleted = userTopic('user.deleted', 'A staff account was deleted.', [
-  'auth',
-  'notification',
-  'analytics',
-]);
+export const userDeleted = userTopic('user.deleted', 'A staff account was deleted.', ['auth']);
 export const userStatusChanged = userTopic(
   'user.status_changed',
   'A staff account was suspended or reactivated.',
-  ['auth', 'notification', 'analytics'],
+  ['auth'],
 );
 
 // pending_verification: registered, email not yet verified (additive in v1, issue 6).
@@ -66,7 +65,8 @@ export const customerCreated = defineEvent({
   topic: 'customer.created',
   version: 1,
   publisher: 'customer',
-  consumers: ['loyalty', 'notification', 'analytics'],
+  consumers: ['notification'],
+  deferredConsumers: { loyalty: NOT_BUILT.loyalty, analytics: NOT_BUILT.analytics },
   key: 'customer id',
   description: 'A customer registered.',
   schema: z.object({ customerId: id, principalId: id, locale: z.string().nullable(), occurredAt }),
@@ -76,7 +76,8 @@ export const customerUpdated = defineEvent({
   topic: 'customer.updated',
   version: 1,
   publisher: 'customer',
-  consumers: ['analytics'],
+  consumers: [],
+  deferredConsumers: { analytics: NOT_BUILT.analytics },
   key: 'customer id',
   description: 'A profile change; names of the changed fields only, no PII.',
   schema: z.object({ customerId: id, changedFields: z.array(z.string()), occurredAt }),
@@ -86,7 +87,8 @@ export const customerStatusChanged = defineEvent({
   topic: 'customer.status_changed',
   version: 1,
   publisher: 'customer',
-  consumers: ['auth', 'analytics'],
+  consumers: ['auth'],
+  deferredConsumers: { analytics: NOT_BUILT.analytics },
   key: 'customer id',
   description: 'A customer was suspended, reactivated or deleted.',
   schema: z.object({ customerId: id, oldStatus: customerStatus, newStatus: customerStatus, occurredAt }),
@@ -96,7 +98,8 @@ export const customerDeleted = defineEvent({
   topic: 'customer.deleted',
   version: 1,
   publisher: 'customer',
-  consumers: ['loyalty', 'notification', 'review', 'analytics', 'auth'],
+  consumers: ['auth', 'notification', 'order'],
+  deferredConsumers: { loyalty: NOT_BUILT.loyalty, review: NOT_BUILT.review, analytics: NOT_BUILT.analytics },
   key: 'customer id',
   description: 'GDPR erasure: every service erases or anonymizes what it holds about the customer (G10).',
   schema: z.object({ customerId: id, principalId: id, occurredAt }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fulfillmentStatus, id, occurredAt, quantity, shipmentStatus, sku } from './common.schemas.js';
 import { defineEvent } from './contract.js';
+import { CUSTOMER_NOTIFICATIONS, NOT_BUILT, OPERATOR_NOTIFICATIONS } from './deferred.js';
 
 /** warehouse, fulfillment and shipping topics. */
 const stockItem = z.object({ sku, quantity });
@@ -9,7 +10,8 @@ export const fulfillmentStatusChanged = defineEvent({
   topic: 'fulfillments.fulfillment.status_changed',
   version: 1,
   publisher: 'fulfillment',
-  consumers: ['order', 'warehouse', 'analytics'],
+  consumers: ['order', 'warehouse'],
+  deferredConsumers: { analytics: NOT_BUILT.analytics },
   key: 'order id',
   description: 'A fulfillment moved; allReachedStatus says whether every fulfillment of the order did.',
   schema: z.object({
@@ -20,23 +22,6 @@ export const fulfillmentStatusChanged = defineEvent({
     newStatus: fulfillmentStatus,
     items: z.array(stockItem),
     allReachedStatus: z.boolean(),
-    occurredAt,
-  }),
-});
-
-const picklistStatus = z.enum(['open', 'picking', 'picked', 'cancelled']);
-export const picklistStatusChanged = defineEvent({
-  topic: 'fulfillment.picklist_status_changed',
-  version: 1,
-  publisher: 'fulfillment',
-  consumers: ['fulfillment'],
-  key: 'picklist id',
-  description: "Internal step of fulfillment's own state machine.",
-  schema: z.object({
-    picklistId: id,
-    fulfillmentId: id,
-    oldStatus: picklistStatus.nullable(),
-    newStatus: picklistStatus,
     occurredAt,
   }),
 });
@@ -67,7 +52,8 @@ export const fulfillmentSlaBreach = defineEvent({
   topic: 'fulfillments.fulfillment.sla_breach',
   version: 1,
   publisher: 'fulfillment',
-  consumers: ['notification', 'analytics'],
+  consumers: [],
+  deferredConsumers: { notification: OPERATOR_NOTIFICATIONS, analytics: NOT_BUILT.analytics },
   key: 'fulfillment id',
   description: 'The ship-by SLA passed.',
   schema: z.object({ fulfillmentId: id, orderId: id, warehouseId: id, shipBy: occurredAt, occurredAt }),
@@ -92,7 +78,8 @@ export const stockLow = defineEvent({
   topic: 'warehouse.stock.low',
   version: 1,
   publisher: 'warehouse',
-  consumers: ['notification', 'analytics'],
+  consumers: [],
+  deferredConsumers: { notification: OPERATOR_NOTIFICATIONS, analytics: NOT_BUILT.analytics },
   key: 'sku',
   description: 'Available stock fell below its threshold.',
   schema: z.object({
@@ -108,7 +95,8 @@ export const stockReconciled = defineEvent({
   topic: 'warehouse.stock.reconciled',
   version: 1,
   publisher: 'warehouse',
-  consumers: ['analytics', 'notification'],
+  consumers: [],
+  deferredConsumers: { notification: OPERATOR_NOTIFICATIONS, analytics: NOT_BUILT.analytics },
   key: 'sku',
   description: 'Drift between stock and reservations was found and corrected.',
   schema: z.object({
@@ -137,7 +125,8 @@ export const shipmentStatusChanged = defineEvent({
   topic: 'shipping.shipment.status_changed',
   version: 1,
   publisher: 'shipping',
-  consumers: ['order', 'fulfillment', 'notification', 'analytics'],
+  consumers: ['order', 'fulfillment'],
+  deferredConsumers: { notification: CUSTOMER_NOTIFICATIONS, analytics: NOT_BUILT.analytics },
   key: 'order id',
   description:
     'A shipment moved (tracking); fulfillment marks its package shipped once the carrier has it (in_transit or later).',

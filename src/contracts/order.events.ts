@@ -1,24 +1,22 @@
 import { z } from 'zod';
 import { currency, id, lineItem, money, occurredAt, orderStatus, quantity, sku } from './common.schemas.js';
 import { defineEvent } from './contract.js';
+import { CUSTOMER_NOTIFICATIONS, CUSTOMER_STATISTICS, NOT_BUILT } from './deferred.js';
 
 /** order topics. There is no orders.order.completed / .cancelled: read status_changed (A9). */
 export const orderStatusChanged = defineEvent({
   topic: 'orders.order.status_changed',
   version: 1,
   publisher: 'order',
-  consumers: [
-    'fulfillment',
-    'warehouse',
-    'payment',
-    'promotion',
-    'loyalty',
-    'customer',
-    'shipping',
-    'notification',
-    'analytics',
-    'review',
-  ],
+  consumers: ['fulfillment', 'warehouse', 'payment', 'shipping'],
+  deferredConsumers: {
+    promotion: NOT_BUILT.promotion,
+    loyalty: NOT_BUILT.loyalty,
+    customer: CUSTOMER_STATISTICS,
+    notification: CUSTOMER_NOTIFICATIONS,
+    review: NOT_BUILT.review,
+    analytics: NOT_BUILT.analytics,
+  },
   key: 'order id',
   description:
     'THE order lifecycle topic; consumers switch on newStatus and ignore non-newer sequences (G6).',
@@ -59,13 +57,20 @@ const returnBase = z.object({ returnId: id, orderId: id, customerId: id.nullable
 // Restock (warehouse) and refund (payment) are the return's compensable steps, run by the order
 // service through their clients before it announces `completed` (docs/order-lifecycle.md
 // "Returns"), so they are not consumers of these topics: the event tells the rest of the store.
-const returnConsumers = ['notification', 'analytics', 'customer'] as const;
+const returnDeferred = {
+  warehouse: 'restock is a step of the return, run by the order service through the warehouse client',
+  payment: 'the refund is a step of the return, run by the order service through the payment client',
+  notification: CUSTOMER_NOTIFICATIONS,
+  customer: CUSTOMER_STATISTICS,
+  analytics: NOT_BUILT.analytics,
+} as const;
 const returnTopic = <const T extends string, S extends z.ZodType>(topic: T, schema: S, description: string) =>
   defineEvent({
     topic,
     version: 1,
     publisher: 'order',
-    consumers: returnConsumers,
+    consumers: [],
+    deferredConsumers: returnDeferred,
     key: 'return id',
     description,
     schema,

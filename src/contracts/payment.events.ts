@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { id, money, occurredAt } from './common.schemas.js';
 import { defineEvent } from './contract.js';
+import { CUSTOMER_NOTIFICATIONS, CUSTOMER_STATISTICS, NOT_BUILT } from './deferred.js';
 
 const method = z.enum(['card', 'cod', 'bank_transfer']);
 const base = z.object({ orderId: id, paymentId: id, amount: money, method, occurredAt });
@@ -9,7 +10,8 @@ export const paymentAuthorized = defineEvent({
   topic: 'payments.payment.authorized',
   version: 1,
   publisher: 'payment',
-  consumers: ['analytics'],
+  consumers: [],
+  deferredConsumers: { analytics: NOT_BUILT.analytics },
   key: 'order id',
   description: 'Funds authorized.',
   schema: base,
@@ -19,7 +21,8 @@ export const paymentConfirmed = defineEvent({
   topic: 'payments.payment.confirmed',
   version: 1,
   publisher: 'payment',
-  consumers: ['order', 'notification', 'analytics'],
+  consumers: ['order'],
+  deferredConsumers: { notification: CUSTOMER_NOTIFICATIONS, analytics: NOT_BUILT.analytics },
   key: 'order id',
   description: 'Funds captured (or COD collected, or transfer received).',
   schema: base,
@@ -29,7 +32,8 @@ export const paymentFailed = defineEvent({
   topic: 'payments.payment.failed',
   version: 1,
   publisher: 'payment',
-  consumers: ['order', 'notification', 'analytics'],
+  consumers: ['order'],
+  deferredConsumers: { notification: CUSTOMER_NOTIFICATIONS, analytics: NOT_BUILT.analytics },
   key: 'order id',
   description: 'Payment failed: order cancels and releases stock.',
   schema: base.extend({ code: z.string().min(1), reason: z.string().nullable() }),
@@ -39,7 +43,8 @@ export const paymentVoided = defineEvent({
   topic: 'payments.payment.voided',
   version: 1,
   publisher: 'payment',
-  consumers: ['order', 'analytics'],
+  consumers: ['order'],
+  deferredConsumers: { analytics: NOT_BUILT.analytics },
   key: 'order id',
   description: 'Authorization released.',
   schema: base,
@@ -49,7 +54,13 @@ export const refundCompleted = defineEvent({
   topic: 'payments.refund.completed',
   version: 1,
   publisher: 'payment',
-  consumers: ['order', 'customer', 'loyalty', 'notification', 'analytics'],
+  consumers: ['order'],
+  deferredConsumers: {
+    customer: CUSTOMER_STATISTICS,
+    loyalty: NOT_BUILT.loyalty,
+    notification: CUSTOMER_NOTIFICATIONS,
+    analytics: NOT_BUILT.analytics,
+  },
   key: 'order id',
   description: 'A refund went through; carries its amount and id.',
   schema: z.object({

@@ -18,10 +18,11 @@ import type { HttpApp } from '../platform/http/types.js';
 import { createLogger, type Logger } from '../platform/logging/logger.js';
 import type { Role, ServiceModule } from '../platform/module.js';
 import { createMetrics, type Metrics, registerDatabaseMetrics } from '../platform/observability/metrics.js';
+import { startTracing, type Tracing, tracingEnabled } from '../platform/observability/tracing.js';
 import { API_PREFIX, registerGateway } from '../services/gateway/gateway.js';
 import { rateLimitSettings } from '../services/gateway/rate-limit.js';
 import { seedDemoData } from './demo-seed.js';
-import { type Clients, resolveServices, SERVICES, type ServiceName } from './services.js';
+import { type Clients, resolveServices, SERVICE_NAMES, SERVICES, type ServiceName } from './services.js';
 
 export interface OrderlineOptions {
   config: Config;
@@ -74,6 +75,26 @@ export async function migrateAll(
 }
 
 /**
+ * Builds the given services (in dependency order, from `resolveServices`) on one database, each
+ * with its own schema and the clients of those built before it. Touches no data.
+ */
+export function buildModules(
+  names: readonly ServiceName[],
+  base: { config: Config; logger: Logger; database: Database; clock: Clock; metrics: Metrics },
+): { modules: ServiceModule[]; clients: Partial<Clients> } {
+  const clients: Partial<Clients> = {};
+  const enabled: ReadonlySet<ServiceName> = new Set(names);
+  const modules: ServiceModule[] = [];
+  for (const name of names) {
+    const deps = { ...base, logger: base.logger.child({ service: name }), db: base.database.forSchema(name) };
+    const module = SERVICES[name].create(deps, clients, enabled) as ServiceModule<Clients[typeof name]>;
+    (clients as Record<ServiceName, unknown>)[name] = module.client;
+    modules.push(module);
+  }
+  return { modules, clients };
+}
+
+/**
  * The composition root of a process: builds the enabled services in dependency order on one
  * database, applies their migrations, runs their bootstrap, and (api role) mounts them behind the
  * gateway. The same code runs embedded (all services, PGlite) and distributed (a few services,
@@ -86,6 +107,11 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
   const names = resolveServices(options.services);
+  // Traces only with an endpoint (off by default in embedded mode); a test may have started its own.
+  const tracing: Tracing | undefined =
+    config.OTEL_EXPORTER_OTLP_ENDPOINT && !tracingEnabled()
+      ? startTracing({ serviceName: config.OTEL_SERVICE_NAME, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT })
+      : undefined;
   const database = await createDatabase({
     url: config.DATABASE_URL,
     dataDir: config.EPHEMERAL ? 'memory' : pgliteDataDir(config.DATA_DIR),
@@ -100,23 +126,10 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
   });
   registerDatabaseMetrics(metrics, database.stats);
 
-  const clients: Partial<Clients> = {};
-  const enabled: ReadonlySet<ServiceName> = new Set(names);
-  const modules: ServiceModule[] = [];
+  let clients: Partial<Clients> = {};
+  let modules: ServiceModule[] = [];
   try {
-    for (const name of names) {
-      const deps = {
-        config,
-        logger: logger.child({ service: name }),
-        db: database.forSchema(name),
-        database,
-        clock,
-        metrics,
-      };
-      const module = SERVICES[name].create(deps, clients, enabled) as ServiceModule<Clients[typeof name]>;
-      (clients as Record<ServiceName, unknown>)[name] = module.client;
-      modules.push(module);
-    }
+    ({ clients, modules } = buildModules(names, { config, logger, database, clock, metrics }));
     await migrateAll(database, modules, logger);
     for (const module of modules) await module.start?.({ role });
     if (options.demo) await seedDemoData(clients, logger);
@@ -125,7 +138,22 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
     throw err;
   }
 
-  const eventing = createEventing({ database, config, logger, metrics, clock, role, modules });
+  let eventing: Eventing;
+  try {
+    eventing = createEventing({
+      database,
+      config,
+      logger,
+      metrics,
+      clock,
+      role,
+      modules,
+      knownServices: SERVICE_NAMES,
+    });
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
 
   let app: HttpApp | undefined;
   if (role === 'api' || role === 'all') {
@@ -180,6 +208,7 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
       await eventing.stop();
       for (const module of [...modules].reverse()) await module.stop?.();
       await database.close();
+      await tracing?.shutdown();
     },
   };
 }

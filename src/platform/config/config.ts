@@ -50,6 +50,12 @@ export const settingsSchema = z.object({
   CORS_ORIGINS: csv.default([]),
   BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(1024 * 1024),
   DOCS_ENABLED: bool.default(true),
+  // OpenTelemetry traces (platform/observability/tracing.ts): off unless an OTLP/HTTP endpoint is set.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .regex(/^https?:\/\//, 'must be an http:// or https:// URL (OTLP/HTTP)')
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('orderline'),
   ORDERLINE_ADMIN_EMAIL: z.string().email().optional(),
   ORDERLINE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   AUTH_ISSUER: z.string().min(1).default('orderline'),
@@ -116,6 +122,8 @@ export const settingsSchema = z.object({
   WAREHOUSE_RESERVATION_EXPIRY_CRON: z.string().min(1).default('* * * * *'),
   WAREHOUSE_RECONCILIATION_CRON: z.string().min(1).default('0 * * * *'),
   WAREHOUSE_JOB_BATCH_SIZE: int(1, 100_000).default(500),
+  // GeoNames postal-code files (export/zip): allocation by postal-code centroid where they cover it.
+  WAREHOUSE_POSTAL_CENTROIDS_FILES: csv.default([]),
   // Checkout (order service): how long a card/COD checkout holds stock while payment completes.
   CHECKOUT_PAYMENT_WINDOW_MINUTES: int(1, 7 * 24 * 60).default(30),
   CHECKOUT_BANK_TRANSFER_WINDOW_HOURS: int(1, 30 * 24).default(72),

@@ -1,6 +1,6 @@
-import { findContract, type Topic } from '../../contracts/index.js';
+import type { Topic } from '../../contracts/index.js';
 import { createBus } from '../bus/bus.factory.js';
-import { type BusSubscription, type EventBus, SUBSCRIPTION_RE } from '../bus/bus.types.js';
+import type { BusSubscription, EventBus } from '../bus/bus.types.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
@@ -21,6 +21,7 @@ import type { AnyConsumerDeclaration, JobDeclaration } from './declarations.js';
 import { eventingMetrics } from './eventing.metrics.js';
 import { createOperations, type Operations } from './operations.js';
 import type { PlatformTables } from './platform.tables.js';
+import { validateTopology } from './topology.js';
 
 /** The part of a ServiceModule the eventing layer reads. */
 export interface EventingModule {
@@ -41,6 +42,8 @@ export interface EventingOptions {
   modules: readonly EventingModule[];
   /** A ready bus (tests, fault injection); otherwise one is created from BUS_URL at start. */
   bus?: EventBus;
+  /** Every service of the registry, mounted here or not: contracts may name no other consumer. */
+  knownServices?: readonly string[];
   /** Fault port: wraps each service's outbox store (e.g. to crash between publish and mark). */
   wrapOutboxStore?: (service: string, store: OutboxStore) => OutboxStore;
 }
@@ -100,50 +103,12 @@ function withPlatformJobs(m: EventingModule, o: EventingOptions): EventingModule
   return { ...m, jobs };
 }
 
-/** Refuses a topology that would lose or misroute events, at start-up rather than in production. */
-export function validateTopology(modules: readonly EventingModule[]): string[] {
-  const problems: string[] = [];
-  const subscriptions = new Set<string>();
-  for (const m of modules) {
-    for (const topic of m.publishes ?? []) {
-      const c = findContract(topic);
-      if (!c) problems.push(`${m.name} publishes unknown topic ${topic}`);
-      else if (c.publisher !== m.name)
-        problems.push(`${m.name} publishes ${topic}, whose contract names ${c.publisher} as publisher`);
-    }
-    for (const c of m.consumers ?? []) {
-      if (!findContract(c.topic)) problems.push(`${c.subscription} consumes unknown topic ${c.topic}`);
-      if (!SUBSCRIPTION_RE.test(c.subscription) || !c.subscription.startsWith(`${m.name}.`))
-        problems.push(`subscription ${c.subscription} must be named <service>.<purpose> (${m.name}.…)`);
-      if (subscriptions.has(c.subscription))
-        problems.push(`subscription ${c.subscription} is declared twice`);
-      subscriptions.add(c.subscription);
-    }
-  }
-  return problems;
-}
-
-/**
- * Dead topics among the running modules (A9): consumed but published by none of them, or published
- * with no consuming module and no declared outside audience. The full-system test runs it over
- * every service module.
- */
-export function deadTopics(modules: readonly EventingModule[]): string[] {
-  const published = new Set(modules.flatMap((m) => m.publishes ?? []));
-  const consumed = new Set(modules.flatMap((m) => (m.consumers ?? []).map((c) => c.topic)));
-  const problems: string[] = [];
-  for (const t of consumed) if (!published.has(t)) problems.push(`${t} is consumed but never published`);
-  for (const t of published) {
-    const audience = findContract(t)?.outsideAudience;
-    if (!consumed.has(t) && !audience)
-      problems.push(`${t} is published but has no consumer and no outside audience`);
-  }
-  return problems.sort();
-}
-
 export function createEventing(options: EventingOptions): Eventing {
   const { database, config, logger, clock, role } = options;
-  const problems = validateTopology(options.modules);
+  // Issue 19: fail at start-up, naming each problem (01-platform.md: invalid setup stops the process).
+  const problems = validateTopology(options.modules, {
+    ...(options.knownServices ? { knownServices: options.knownServices } : {}),
+  });
   if (problems.length > 0) throw new Error(`Invalid eventing topology:\n  - ${problems.join('\n  - ')}`);
   const modules = options.modules.map((m) => withPlatformJobs(m, options));
   const metrics = eventingMetrics(options.metrics);

@@ -21,14 +21,14 @@ export {
   type JobContext,
   type JobDeclaration,
 } from './declarations.js';
-export {
-  createEventing,
-  deadTopics,
-  type Eventing,
-  type EventingModule,
-  type EventingOptions,
-  validateTopology,
-} from './eventing.js';
+export { createEventing, type Eventing, type EventingModule, type EventingOptions } from './eventing.js';
 export { createOperations, type Operations } from './operations.js';
 export { registerOperationsRoutes } from './operations.routes.js';
 export { type PlatformTables, platformMigrations } from './platform.tables.js';
+export {
+  contractProblems,
+  deadTopics,
+  type TopologyModule,
+  type TopologyOptions,
+  validateTopology,
+} from './topology.js';

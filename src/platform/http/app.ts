@@ -6,6 +6,12 @@ import { z } from 'zod';
 import { newRequestId } from '../ids.js';
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import {
+  type RequestSpan,
+  runInContext,
+  startRequestSpan,
+  tracingEnabled,
+} from '../observability/tracing.js';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './errors.js';
 import { documentRoute, openApiTransform } from './openapi.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -74,6 +80,20 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   await registerSecurityHeaders(app);
   app.addHook('onRoute', documentRoute);
 
+  // Traced (decided once, when the app is built): a server span per request, active for everything
+  // the request runs (AsyncLocalStorage), so its transactions and events are its children.
+  if (tracingEnabled()) {
+    const spans = new WeakMap<object, RequestSpan>();
+    app.addHook('onRequest', (request, _reply, done) => {
+      const span = startRequestSpan(request.method, request.headers);
+      if (!span) return done();
+      spans.set(request, span);
+      runInContext(span.context, done);
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      spans.get(request)?.end(request.routeOptions.url ?? 'unmatched', reply.statusCode);
+    });
+  }
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     const trace = request.headers.traceparent;

@@ -8,6 +8,7 @@ import type { AnyConsumerDeclaration, ConsumerContext } from '../eventing/declar
 import type { EventingMetrics } from '../eventing/eventing.metrics.js';
 import type { PlatformTables } from '../eventing/platform.tables.js';
 import type { Logger } from '../logging/logger.js';
+import { SpanKind, tracingEnabled, withSpan } from '../observability/tracing.js';
 import { addDeadLetter, clearFailures, findDeadLetter, recordFailure } from './dead-letter.store.js';
 import { type Decoded, decodeEnvelope, type InboxOutcome, processBatchOnce, processOnce } from './inbox.js';
 
@@ -216,12 +217,15 @@ function createConsumerRunner(deps: ConsumerRunnerDeps) {
         deps.db,
         subscription,
         valid,
-        (tx, v) =>
-          consumer.handle(
-            tx,
-            v.event as never,
-            consumerContext(deps, v.event, v.delivery.deliveryCount, committed),
-          ),
+        (tx, v) => {
+          const handle = () =>
+            consumer.handle(
+              tx,
+              v.event as never,
+              consumerContext(deps, v.event, v.delivery.deliveryCount, committed),
+            );
+          return tracingEnabled() ? traced(v.event, subscription, handle) : handle();
+        },
         async (tx) => {
           if (redelivered.length > 0) await clearFailures(tx, subscription, redelivered);
         },
@@ -258,18 +262,33 @@ async function runHandler(
 ): Promise<InboxOutcome> {
   const { consumer } = deps;
   const committed: (() => void)[] = [];
-  const outcome = await processOnce(
-    deps.db,
-    consumer.subscription,
-    event.id,
-    (tx) => consumer.handle(tx, event as never, consumerContext(deps, event, deliveryCount, committed)),
-    async (tx, outcome) => {
-      if (hadFailures) await clearFailures(tx, consumer.subscription, [event.id]);
-      await after?.(tx, outcome);
-    },
-  );
+  const run = () =>
+    processOnce(
+      deps.db,
+      consumer.subscription,
+      event.id,
+      (tx) => consumer.handle(tx, event as never, consumerContext(deps, event, deliveryCount, committed)),
+      async (tx, outcome) => {
+        if (hadFailures) await clearFailures(tx, consumer.subscription, [event.id]);
+        await after?.(tx, outcome);
+      },
+    );
+  const outcome = await (tracingEnabled() ? traced(event, consumer.subscription, run) : run());
   runCommitted(committed, deps.logger);
   return outcome;
+}
+
+/** The handling of one event as a consumer span continuing the event's trace (its traceparent). */
+function traced<R>(event: EventEnvelope, subscription: string, fn: () => Promise<R>): Promise<R> {
+  return withSpan(`${event.type} process`, fn, {
+    kind: SpanKind.CONSUMER,
+    parent: event.traceparent,
+    attributes: {
+      'messaging.destination.name': event.type,
+      'messaging.consumer.group.name': subscription,
+      'messaging.message.id': event.id,
+    },
+  });
 }
 
 /**

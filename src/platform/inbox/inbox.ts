@@ -6,6 +6,7 @@ import {
   findContract,
 } from '../../contracts/index.js';
 import type { PlatformTables } from '../eventing/platform.tables.js';
+import { tracingEnabled, withSpan } from '../observability/tracing.js';
 import { transaction } from '../outbox/outbox.publisher.js';
 
 export type Decoded =
@@ -78,6 +79,23 @@ export type InboxOutcome = 'processed' | 'duplicate';
  * skipped. `after` runs in the same transaction (bookkeeping). Any failure rolls back the batch.
  */
 export async function processBatchOnce<DB, E extends { id: string }>(
+  db: Kysely<DB>,
+  subscription: string,
+  events: readonly E[],
+  handle: (tx: Transaction<DB>, event: E) => Promise<void>,
+  after?: (tx: Transaction<PlatformTables>, outcomes: InboxOutcome[]) => Promise<void>,
+): Promise<InboxOutcome[]> {
+  if (tracingEnabled())
+    return withSpan('db.transaction inbox', () => runBatch(db, subscription, events, handle, after), {
+      attributes: {
+        'messaging.consumer.group.name': subscription,
+        'messaging.batch.message_count': events.length,
+      },
+    });
+  return runBatch(db, subscription, events, handle, after);
+}
+
+function runBatch<DB, E extends { id: string }>(
   db: Kysely<DB>,
   subscription: string,
   events: readonly E[],

@@ -4,6 +4,7 @@ import { type EventEnvelope, type EventPayload, findContract, type Topic } from 
 import { AppError } from '../errors/app-error.js';
 import type { PlatformTables } from '../eventing/platform.tables.js';
 import { newId } from '../ids.js';
+import { activeTraceparent, SpanKind, tracingEnabled, withSpan } from '../observability/tracing.js';
 
 export interface PublishOptions {
   /** W3C trace context of the change being announced; a new trace is started when absent. */
@@ -98,6 +99,24 @@ export async function publish<T extends Topic>(
 ): Promise<EventEnvelope> {
   // The type already refuses a plain Kysely; this also stops an `any`-typed caller at run time.
   if (!tx.isTransaction) throw new Error(`publish(${topic}) must run inside a transaction (outbox, G3)`);
+  // Traced: the event carries the context of its own "publish" span, a child of the change's.
+  if (tracingEnabled() && options.traceparent === undefined)
+    return withSpan(
+      `${topic} publish`,
+      () => append(tx, topic, key, payload, { ...options, traceparent: activeTraceparent() }),
+      { kind: SpanKind.PRODUCER, attributes: { 'messaging.destination.name': topic } },
+    );
+  return append(tx, topic, key, payload, options);
+}
+
+async function append<T extends Topic>(
+  // biome-ignore lint/suspicious/noExplicitAny: as publish
+  tx: Transaction<any>,
+  topic: T,
+  key: string,
+  payload: EventPayload<T>,
+  options: PublishOptions,
+): Promise<EventEnvelope> {
   const envelope = buildEnvelope(topic, key, payload, options);
   const now = new Date();
   await (tx as unknown as Transaction<PlatformTables>)
@@ -130,6 +149,13 @@ export type OutboxTransaction<DB> = Transaction<DB> & {
 
 /** Runs `fn` in a transaction of `db` whose `tx.publish` writes to the outbox; wakes the relay after commit. */
 export async function transaction<DB, R>(
+  db: Kysely<DB>,
+  fn: (tx: OutboxTransaction<DB>) => Promise<R>,
+): Promise<R> {
+  return tracingEnabled() ? withSpan('db.transaction', () => runTransaction(db, fn)) : runTransaction(db, fn);
+}
+
+async function runTransaction<DB, R>(
   db: Kysely<DB>,
   fn: (tx: OutboxTransaction<DB>) => Promise<R>,
 ): Promise<R> {

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { errorMessage, sleep } from '../eventing/backoff.js';
 import type { EventingMetrics } from '../eventing/eventing.metrics.js';
 import type { Logger } from '../logging/logger.js';
+import { startEventHops, tracingEnabled } from '../observability/tracing.js';
 import { outboxSignal } from './outbox.publisher.js';
 import type { OutboxStore, RetryPolicy } from './outbox.store.js';
 
@@ -75,17 +76,26 @@ export class OutboxRelay {
     const { store, bus, clock, settings, metrics, logger, service } = this.deps;
     const rows = await store.claim(settings.batchSize, settings.leaseMs, clock.now());
     if (rows.length === 0) return 0;
-    // One pipelined publish call for the whole batch (not one round trip per event).
+    // One pipelined publish call for the whole batch (not one round trip per event). Traced, each
+    // event travels under its own "send" span, a child of the span that appended it.
+    const hops = tracingEnabled()
+      ? startEventHops(
+          rows.map((r) => r.envelope),
+          'send',
+          { 'orderline.service': service },
+        )
+      : undefined;
     let outcomes: (Error | undefined)[];
     try {
       outcomes = await withTimeout(
-        bus.publish(rows.map((r) => r.envelope)),
+        bus.publish(hops ? hops.events : rows.map((r) => r.envelope)),
         settings.publishTimeoutMs,
         `bus publish timed out after ${settings.publishTimeoutMs} ms`,
       );
     } catch (err) {
       outcomes = rows.map(() => (err instanceof Error ? err : new Error(String(err))));
     }
+    hops?.end(outcomes);
     const published = rows.filter((_, i) => !outcomes[i]).map((r) => r.id);
     const failed = rows.map((r, i) => ({ row: r, error: outcomes[i] })).filter((f) => f.error);
     // A crash here (after publish, before mark) leaves the rows leased: they are published again

@@ -21,6 +21,7 @@ import { createOrderMetrics } from './app/order.metrics.js';
 import { createReturnMetrics } from './app/return.metrics.js';
 import { type ReturnDeps, returnStepPolicy } from './app/return-deps.js';
 import { captureRequestedConsumer } from './consumers/capture-requested.consumer.js';
+import { customerDeletedConsumer } from './consumers/customer-deleted.consumer.js';
 import { deliveryEventConsumers } from './consumers/delivery-events.consumer.js';
 import { paymentEventConsumers } from './consumers/payment-events.consumer.js';
 import { reservationExpiredConsumer } from './consumers/reservation-expired.consumer.js';
@@ -122,6 +123,8 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
       ...paymentEventConsumers(lifecycle),
       reservationExpiredConsumer(lifecycle),
       ...deliveryEventConsumers(lifecycle, kicks),
+      // G10: erasure reaches the addresses on orders and carts.
+      customerDeletedConsumer(),
     ],
     jobs: [
       {

@@ -1,6 +1,7 @@
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
 import type { CatalogClient } from '../catalog/contract/client.js';
+import { loadPostalCentroids } from './adapters/geonames-postal.js';
 import type { WarehouseDeps } from './app/deps.js';
 import { writeStock } from './app/inventory.js';
 import { confirmReservation, fulfilReservation, releaseReservation } from './app/reservation-lifecycle.js';
@@ -42,6 +43,7 @@ export function createWarehouseModule(deps: WarehouseModuleDeps): ServiceModule<
     catalog: deps.catalog,
     lowStockThreshold: deps.config.WAREHOUSE_LOW_STOCK_THRESHOLD,
     jobBatchSize: deps.config.WAREHOUSE_JOB_BATCH_SIZE,
+    postalCentroids: loadPostalCentroids(deps.config.WAREHOUSE_POSTAL_CENTROIDS_FILES),
   };
 
   const client: WarehouseClient = {

@@ -4,6 +4,7 @@ import {
   requestHash,
   withIdempotency,
 } from '../../../platform/idempotency/idempotency.js';
+import { withSpan } from '../../../platform/observability/tracing.js';
 import type { Requester } from '../domain/cart-token.js';
 import { loadOwnedCart } from './cart.service.js';
 import { type CheckoutInput, prepareCheckout, runCheckout } from './checkout.saga.js';
@@ -27,7 +28,11 @@ export async function checkout(
     deps.db,
     { scope: CHECKOUT_SCOPE, key, requestHash: requestHash(input) },
     idempotencyOptions(deps),
-    (claim, prepared) => runCheckout(ctx, deps, cart, input, claim, prepared!),
+    // One span for the saga's steps (reserve, authorize, create) under the request's (tracing.ts).
+    (claim, prepared) =>
+      withSpan('checkout saga', () => runCheckout(ctx, deps, cart, input, claim, prepared!), {
+        attributes: { 'orderline.checkout.id': prepared!.id },
+      }),
     {
       // Validate and quote before the key is claimed; the claim, the checkout row and its first
       // steps then commit together.

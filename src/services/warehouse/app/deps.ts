@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../../platform/clock.js';
 import type { CatalogClient } from '../../catalog/contract/client.js';
 import type { WarehouseDB } from '../data/tables.js';
+import type { PostalCentroids } from '../domain/geo.js';
 
 /** What the warehouse's use cases work with; built once in module.ts. */
 export interface WarehouseDeps {
@@ -13,4 +14,6 @@ export interface WarehouseDeps {
   lowStockThreshold: number;
   /** WAREHOUSE_JOB_BATCH_SIZE: rows per job batch. */
   jobBatchSize: number;
+  /** WAREHOUSE_POSTAL_CENTROIDS_FILES: postal-code centroids for allocation; country centroids without. */
+  postalCentroids?: PostalCentroids | undefined;
 }

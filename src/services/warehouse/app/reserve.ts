@@ -94,7 +94,7 @@ export async function reserve(ctx: Ctx, deps: WarehouseDeps, input: ReserveReque
   const existing = await reservations.find(deps.db, { reference: request.reference });
   if (existing) return replayOf(existing, items);
 
-  const destination = destinationPoint(request.shipTo);
+  const destination = destinationPoint(request.shipTo, deps.postalCentroids);
   const skus = items.map((i) => i.sku);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     try {

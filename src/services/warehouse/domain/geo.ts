@@ -54,11 +54,55 @@ export const COUNTRY_CENTROIDS: Readonly<Record<string, LatLng>> = {
   US: { lat: 37.09024, lng: -95.712891 },
 };
 
-/** Where a shipment is going, as precisely as known; `undefined` when there is no basis to compare. */
-export function destinationPoint(shipTo: {
-  country: string;
-  location?: LatLng | undefined;
-}): LatLng | undefined {
+/** Postal-code centroids (a port: the data comes from a file the operator provides, adapters/). */
+export interface PostalCentroids {
+  /** The centroid of `postalCode` in `country` (upper-case ISO alpha-2, normalized code), if known. */
+  locate(country: string, postalCode: string): LatLng | undefined;
+}
+
+/**
+ * The postal codes to look up for an address, most precise first: the code itself, then its
+ * coarser form where the datasets key by one — the UK/CA outward part (GeoNames' GB and CA
+ * files hold outward codes / forward sortation areas only), a US ZIP+4 as its ZIP.
+ */
+export function postalLookupKeys(country: string, postalCode: string): string[] {
+  const code = postalCode.trim().toUpperCase().replace(/\s+/g, ' ');
+  if (!code) return [];
+  const keys = [code];
+  const add = (k: string | undefined) => {
+    if (k && !keys.includes(k)) keys.push(k);
+  };
+  switch (country.toUpperCase()) {
+    case 'GB':
+      add(code.includes(' ') ? code.split(' ')[0] : code.length > 3 ? code.slice(0, -3) : undefined);
+      break;
+    case 'CA':
+      add(code.slice(0, 3));
+      break;
+    case 'US':
+      add(code.split('-')[0]);
+      break;
+    default:
+      add(code.split(/[ -]/)[0]);
+  }
+  return keys;
+}
+
+/**
+ * Where a shipment is going, as precisely as known (docs/warehouse.md "Distance"): the caller's
+ * coordinates; else the centroid of the postal code when a postal dataset covers it; else the
+ * country's centroid; `undefined` when there is no basis to compare.
+ */
+export function destinationPoint(
+  shipTo: { country: string; postalCode?: string | undefined; location?: LatLng | undefined },
+  postal?: PostalCentroids,
+): LatLng | undefined {
   if (shipTo.location) return shipTo.location;
-  return COUNTRY_CENTROIDS[shipTo.country.toUpperCase()];
+  const country = shipTo.country.toUpperCase();
+  if (postal && shipTo.postalCode)
+    for (const key of postalLookupKeys(country, shipTo.postalCode)) {
+      const point = postal.locate(country, key);
+      if (point) return point;
+    }
+  return COUNTRY_CENTROIDS[country];
 }

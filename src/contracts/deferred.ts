@@ -1,0 +1,17 @@
+/**
+ * Reasons a consumer the topic map names is not registered (`deferredConsumers` of a contract).
+ * One wording per reason, so `orderline contracts export` and the start-up check read alike.
+ */
+export const NOT_BUILT = {
+  analytics: 'the analytics service is not built yet',
+  loyalty: 'the loyalty service is not built yet',
+  promotion: 'the promotion service is not built yet',
+  review: 'the review service is not built yet (issue 13)',
+} as const;
+
+/** Being built in issue 13; the contract lists the notification service once its consumer is registered. */
+export const OPERATOR_NOTIFICATIONS = 'operator notifications (issue 13)';
+export const CUSTOMER_NOTIFICATIONS = 'customer notifications (issue 13)';
+export const STAFF_NOTIFICATIONS = 'staff account notices (issue 13)';
+/** Spec 04 "customer": order statistics and segments from order, return and refund events (C14). */
+export const CUSTOMER_STATISTICS = 'customer order statistics (C14) are not built yet';
