@@ -8,7 +8,7 @@ import type { AnyConsumerDeclaration, ConsumerContext } from '../eventing/declar
 import type { EventingMetrics } from '../eventing/eventing.metrics.js';
 import type { PlatformTables } from '../eventing/platform.tables.js';
 import type { Logger } from '../logging/logger.js';
-import { SpanKind, tracingEnabled, withSpan } from '../observability/tracing.js';
+import { bindToActiveContext, SpanKind, tracingEnabled, withSpan } from '../observability/tracing.js';
 import { addDeadLetter, clearFailures, findDeadLetter, recordFailure } from './dead-letter.store.js';
 import { type Decoded, decodeEnvelope, type InboxOutcome, processBatchOnce, processOnce } from './inbox.js';
 
@@ -54,7 +54,8 @@ function consumerContext(
       child ??= logger.child({ subscription: consumer.subscription, eventId: event.id });
       return child;
     },
-    afterCommit: (work) => void committed.push(work),
+    // Bound to the handler's trace context, so the follow-up's spans stay in the event's trace.
+    afterCommit: (work) => void committed.push(bindToActiveContext(work)),
   };
 }
 

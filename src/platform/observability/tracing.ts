@@ -191,4 +191,8 @@ export function startRequestSpan(
 /** Runs `fn` (synchronously) with `ctx` active: what follows from it, async too, sees the span. */
 export const runInContext = <R>(ctx: Context, fn: () => R): R => context.with(ctx, fn);
 
+/** `fn` bound to the active trace context, for work that runs later (after a commit); `fn` itself when tracing is off. */
+export const bindToActiveContext = <F extends (...args: never[]) => unknown>(fn: F): F =>
+  tracer === undefined ? fn : context.bind(context.active(), fn);
+
 export { SpanKind };
