@@ -247,7 +247,6 @@ export const settingsSchema = z.object({
   ANALYTICS_INGEST_FLUSH_MS: int(1, 60_000).default(50),
   ANALYTICS_DEDUP_CACHE_MAX: int(1, 10_000_000).default(100_000),
   ANALYTICS_DEDUP_CACHE_TTL_SECONDS: int(1, 7 * 86_400).default(86_400),
-  ANALYTICS_STORAGE_TIMEOUT_MS: int(10, 120_000).default(10_000),
   ANALYTICS_CIRCUIT_ERROR_THRESHOLD_PERCENT: int(1, 100).default(50),
   ANALYTICS_CIRCUIT_VOLUME_THRESHOLD: int(1, 10_000).default(5),
   ANALYTICS_CIRCUIT_RESET_MS: int(100, 3_600_000).default(10_000),
@@ -255,6 +254,9 @@ export const settingsSchema = z.object({
   ANALYTICS_DAILY_CRON: z.string().min(1).default('7 0 * * *'),
   ANALYTICS_REALTIME_MINUTES: int(1, 1440).default(15),
   ANALYTICS_MAX_RANGE_DAYS: int(1, 3660).default(366),
+  ANALYTICS_RETENTION_DAYS: int(1, 3660).default(90),
+  ANALYTICS_PARTITIONS_AHEAD: int(1, 24).default(2),
+  ANALYTICS_RETENTION_CRON: z.string().min(1).default('23 1 * * *'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
 import type { AnalyticsDeps } from './app/deps.js';
+import { enforceRetention } from './app/retention.js';
 import { createStorageGuard } from './app/storage-guard.js';
 import { createStorefrontIngest } from './app/storefront-ingest.js';
 import { lifecycleConsumers } from './consumers/lifecycle.consumers.js';
@@ -10,6 +11,7 @@ import { table } from './data/sql.js';
 import type { AnalyticsDB } from './data/tables.js';
 import { createPiiMasker } from './domain/pii.js';
 import { registerAnalyticsRoutes } from './http/analytics.routes.js';
+import { analyticsJobs } from './jobs/analytics.jobs.js';
 
 export type AnalyticsModuleDeps = PlatformDeps<AnalyticsDB>;
 
@@ -52,6 +54,11 @@ export function createAnalyticsModule(deps: AnalyticsModuleDeps): ServiceModule<
     dedupTtlMs: config.ANALYTICS_DEDUP_CACHE_TTL_SECONDS * 1000,
   });
 
+  const retention = {
+    retentionDays: config.ANALYTICS_RETENTION_DAYS,
+    partitionsAhead: config.ANALYTICS_PARTITIONS_AHEAD,
+  };
+
   const client: AnalyticsClient = {
     async eventCounts(from, to) {
       const rows = await sql<{ topic: string; events: number }>`
@@ -67,6 +74,19 @@ export function createAnalyticsModule(deps: AnalyticsModuleDeps): ServiceModule<
     routes: (http) => registerAnalyticsRoutes(http, app, ingest),
     client,
     consumers: lifecycleConsumers(app, config.ANALYTICS_CONSUMER_BATCH_SIZE),
+    jobs: analyticsJobs(
+      app,
+      {
+        hourly: config.ANALYTICS_HOURLY_CRON,
+        daily: config.ANALYTICS_DAILY_CRON,
+        retention: config.ANALYTICS_RETENTION_CRON,
+      },
+      retention,
+    ),
+    // This month's and the next months' partitions exist before the first event arrives.
+    async start() {
+      await enforceRetention(app, retention);
+    },
     async stop() {
       await ingest.stop();
       storage.shutdown();
