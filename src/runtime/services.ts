@@ -164,8 +164,17 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
   },
   // Reacts to the order's status events; calls no other service.
   fulfillment: { needs: [], create: (deps) => createFulfillmentModule(deps) },
-  // Reads every lifecycle topic; calls no other service.
-  analytics: { needs: [], create: (deps) => createAnalyticsModule(deps) },
+  // Reads every lifecycle topic; reconciles its money figures with payment's when payment runs here.
+  analytics: {
+    needs: [],
+    create: (deps, clients, enabled) =>
+      createAnalyticsModule({
+        ...deps,
+        ...(enabled.has('payment')
+          ? { payments: { paymentsForOrder: (orderId) => clients.payment!.paymentsForOrder(orderId) } }
+          : {}),
+      }),
+  },
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];

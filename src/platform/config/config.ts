@@ -257,6 +257,8 @@ export const settingsSchema = z.object({
   ANALYTICS_RETENTION_DAYS: int(1, 3660).default(90),
   ANALYTICS_PARTITIONS_AHEAD: int(1, 24).default(2),
   ANALYTICS_RETENTION_CRON: z.string().min(1).default('23 1 * * *'),
+  ANALYTICS_RECONCILIATION_CRON: z.string().min(1).default('41 0 * * *'),
+  ANALYTICS_JOB_BATCH_SIZE: int(1, 10_000).default(200),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

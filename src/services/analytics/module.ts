@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import { Gauge } from 'prom-client';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
 import type { AnalyticsDeps } from './app/deps.js';
+import type { PaymentFigures } from './app/reconciliation.js';
 import { enforceRetention } from './app/retention.js';
 import { createStorageGuard } from './app/storage-guard.js';
 import { createStorefrontIngest } from './app/storefront-ingest.js';
@@ -13,7 +15,10 @@ import { createPiiMasker } from './domain/pii.js';
 import { registerAnalyticsRoutes } from './http/analytics.routes.js';
 import { analyticsJobs } from './jobs/analytics.jobs.js';
 
-export type AnalyticsModuleDeps = PlatformDeps<AnalyticsDB>;
+export type AnalyticsModuleDeps = PlatformDeps<AnalyticsDB> & {
+  /** The payment service's figures for reconciliation; absent when payment is not in this process. */
+  payments?: PaymentFigures;
+};
 
 /**
  * The analytics composition root (04-services.md "analytics", docs/analytics.md): lifecycle topics
@@ -59,6 +64,13 @@ export function createAnalyticsModule(deps: AnalyticsModuleDeps): ServiceModule<
     partitionsAhead: config.ANALYTICS_PARTITIONS_AHEAD,
   };
 
+  // Checks of the last reconciliation that did not match (alert rule AnalyticsReconciliationMismatch).
+  const reconciliationFailures = new Gauge({
+    name: 'orderline_analytics_reconciliation_failures',
+    help: 'Reconciliation checks of the last run that did not match (event volume, payment figures)',
+    registers: [deps.metrics.registry],
+  });
+
   const client: AnalyticsClient = {
     async eventCounts(from, to) {
       const rows = await sql<{ topic: string; events: number }>`
@@ -80,8 +92,14 @@ export function createAnalyticsModule(deps: AnalyticsModuleDeps): ServiceModule<
         hourly: config.ANALYTICS_HOURLY_CRON,
         daily: config.ANALYTICS_DAILY_CRON,
         retention: config.ANALYTICS_RETENTION_CRON,
+        reconciliation: config.ANALYTICS_RECONCILIATION_CRON,
       },
       retention,
+      {
+        payments: deps.payments,
+        batchSize: config.ANALYTICS_JOB_BATCH_SIZE,
+        onResults: (failed) => reconciliationFailures.set(failed),
+      },
     ),
     // This month's and the next months' partitions exist before the first event arrives.
     async start() {

@@ -1,6 +1,7 @@
 import type { JobDeclaration } from '../../../platform/eventing/index.js';
 import { aggregateTick } from '../app/aggregation.js';
 import type { AnalyticsDeps } from '../app/deps.js';
+import { type PaymentFigures, reconcileTick } from '../app/reconciliation.js';
 import { enforceRetention } from '../app/retention.js';
 
 /**
@@ -9,8 +10,13 @@ import { enforceRetention } from '../app/retention.js';
  */
 export function analyticsJobs(
   deps: AnalyticsDeps,
-  cron: { hourly: string; daily: string; retention: string },
+  cron: { hourly: string; daily: string; retention: string; reconciliation: string },
   retention: { retentionDays: number; partitionsAhead: number },
+  reconciliation: {
+    payments: PaymentFigures | undefined;
+    batchSize: number;
+    onResults: (failed: number) => void;
+  },
 ): JobDeclaration[] {
   return [
     {
@@ -22,6 +28,20 @@ export function analyticsJobs(
       name: 'aggregate-daily',
       cron: cron.daily,
       handler: async (ctx) => ({ items: await aggregateTick(deps, 'day', ctx.tick) }),
+    },
+    {
+      name: 'reconciliation',
+      cron: cron.reconciliation,
+      handler: async (ctx) => {
+        const results = await reconcileTick(
+          deps,
+          reconciliation.payments,
+          ctx.tick,
+          reconciliation.batchSize,
+        );
+        reconciliation.onResults(results.filter((r) => !r.ok).length);
+        return { items: results.length };
+      },
     },
     {
       name: 'retention',
