@@ -31,7 +31,9 @@ export async function analyticsDump(platform: TestPlatform): Promise<string> {
   const parts: string[] = [];
   for (const { table_name } of tables.rows) {
     const rows = await sql.raw(`SELECT * FROM analytics."${table_name}"`).execute(db);
-    parts.push(`${table_name}: ${JSON.stringify(rows.rows)}`);
+    parts.push(
+      `${table_name}: ${JSON.stringify(rows.rows, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`,
+    );
   }
   return parts.join('\n');
 }

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../src/contracts/index.js';
 import { waitFor } from '../src/platform/eventing/eventing.fixtures.js';
 import { newId } from '../src/platform/ids.js';
-import { ANALYTICS_ENV, envelope, publish } from './analytics.fixtures.js';
+import { createPiiMasker } from '../src/services/analytics/domain/pii.js';
+import { ANALYTICS_ENV, analyticsDump, envelope, publish } from './analytics.fixtures.js';
 import { type OrderWorld, SERVICES, startOrderWorld } from './order.fixtures.js';
 
 const usd = (amount: string) => ({ amount, currency: 'USD' });
@@ -251,6 +252,38 @@ describe('analytics from the bus', () => {
     ]);
     const customers = await world.ok(world.adminCall('GET', `/analytics/customers/summary${window}`));
     expect(customers).toMatchObject({ newCustomers: 2, returningCustomers: 0 });
+  });
+
+  it('customer.deleted makes the customer unlinkable while the counts stay (G10)', async () => {
+    const customerId = newId();
+    const principalId = newId();
+    const key = createPiiMasker(ANALYTICS_ENV.ANALYTICS_PII_HASH_KEY!).customerKey(customerId)!;
+    const orderId = newId();
+    const placed = lifecycle(orderId, customerId, Date.now())[0]!;
+    await publish(world.platform, [
+      envelope('customer.created', customerId, {
+        customerId,
+        principalId,
+        locale: null,
+        occurredAt: new Date().toISOString(),
+      }),
+      placed,
+    ]);
+    await waitFor(async () => (await facts(orderId))?.customer_key === key, 'customer linked');
+    await publish(world.platform, [
+      envelope('customer.deleted', customerId, {
+        customerId,
+        principalId,
+        occurredAt: new Date().toISOString(),
+      }),
+    ]);
+    await waitFor(async () => (await facts(orderId))?.customer_key !== key, 'customer unlinked');
+    const dump = await analyticsDump(world.platform);
+    expect(dump).not.toContain(key);
+    expect(dump).not.toContain(customerId);
+    expect((await facts(orderId))?.customer_key).toMatch(/^x_/);
+    const erased = await db().selectFrom('customers').selectAll().where('status', '=', 'deleted').execute();
+    expect(erased.length).toBeGreaterThanOrEqual(1);
   });
 
   it('dead-letters a poison event alone, with its error, and stores nothing of it (Fix 10)', async () => {

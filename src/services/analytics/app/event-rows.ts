@@ -9,6 +9,7 @@ export type EventRow = Insertable<EventsTable>;
 export const traceIdOf = (traceparent: string | undefined): string | null =>
   traceparent?.match(/^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/)?.[1] ?? null;
 
+const PERSON_KEYS = ['customerId', 'principalId', 'userId'];
 // Identities move to the `customer_key` column (hashed); other person ids are hashed in place.
 const CUSTOMER_ID_FIELDS = new Set(['customerId', 'principalId']);
 const HASHED_ID_FIELDS = new Set(['userId', 'actorId', 'sessionId']);
@@ -55,7 +56,10 @@ export function rowFromEnvelope(event: EventEnvelope, pii: PiiMasker, receivedAt
     id: event.id,
     topic: event.type,
     source: event.source,
-    subject: event.subject,
+    // A person-keyed topic (customer.*, auth.login, user.*) has the person's id as subject.
+    subject: PERSON_KEYS.some((k) => data[k] === event.subject)
+      ? pii.customerKey(event.subject)
+      : event.subject,
     occurred_at: new Date(str(data.occurredAt) ?? event.time),
     received_at: receivedAt,
     trace_id: traceIdOf(event.traceparent),

@@ -250,7 +250,14 @@ export async function eraseCustomers(
   for (const e of events) {
     const key = pii.customerKey(e.data.customerId)!;
     const anonymous = `x_${newId().replaceAll('-', '')}`;
-    await tx.updateTable('events').set({ customer_key: anonymous }).where('customer_key', '=', key).execute();
+    await tx
+      .updateTable('events')
+      .set({
+        customer_key: anonymous,
+        subject: sql`CASE WHEN subject = ${key} THEN ${anonymous} ELSE subject END`,
+      })
+      .where('customer_key', '=', key)
+      .execute();
     await tx
       .updateTable('order_facts')
       .set({ customer_key: anonymous })
