@@ -25,8 +25,8 @@ export const productCreated = defineEvent({
   topic: 'catalog.product.created',
   version: 1,
   publisher: 'catalog',
-  consumers: ['warehouse'],
-  deferredConsumers: { pricing: PRICING_READS_CATALOG, analytics: NOT_BUILT.analytics },
+  consumers: ['warehouse', 'analytics'],
+  deferredConsumers: { pricing: PRICING_READS_CATALOG },
   key: 'product id',
   description: 'A product was created (warehouse opens stock rows).',
   schema: product,
@@ -36,11 +36,10 @@ export const productUpdated = defineEvent({
   topic: 'catalog.product.updated',
   version: 1,
   publisher: 'catalog',
-  consumers: [],
+  consumers: ['analytics'],
   deferredConsumers: {
     warehouse: 'stock rows are opened on catalog.product.created; no product change alters stock',
     pricing: PRICING_READS_CATALOG,
-    analytics: NOT_BUILT.analytics,
   },
   key: 'product id',
   description: 'A product changed; carries the full current state so a consumer never reads back.',
@@ -51,10 +50,7 @@ export const priceChanged = defineEvent({
   topic: 'pricing.price.changed',
   version: 1,
   publisher: 'pricing',
-  consumers: [],
-  deferredConsumers: {
-    analytics: NOT_BUILT.analytics,
-  },
+  consumers: ['analytics'],
   // Not a cache-invalidation signal: a consumer group hands each event to ONE replica, so
   // pricing drops its cache entries itself after the commit and other replicas by TTL (price.cache.ts).
   key: 'sku',

@@ -10,8 +10,7 @@ export const authLogin = defineEvent({
   topic: 'auth.login',
   version: 1,
   publisher: 'auth',
-  consumers: ['customer'],
-  deferredConsumers: { analytics: NOT_BUILT.analytics },
+  consumers: ['customer', 'analytics'],
   key: 'principal id',
   description: 'A successful login.',
   schema: z.object({ principalId: id, principalType, sessionId: id, occurredAt }),
@@ -37,14 +36,14 @@ const userLifecycle = z.object({
 const userTopic = <const T extends string>(
   topic: T,
   description: string,
-  consumers: readonly ServiceName[] = [],
+  consumers: readonly ServiceName[] = ['analytics'],
 ) =>
   defineEvent({
     topic,
     version: 1,
     publisher: 'user',
     consumers,
-    deferredConsumers: { notification: STAFF_NOTIFICATIONS, analytics: NOT_BUILT.analytics },
+    deferredConsumers: { notification: STAFF_NOTIFICATIONS },
     key: 'user id',
     description,
     schema: userLifecycle,
@@ -52,11 +51,11 @@ const userTopic = <const T extends string>(
 export const userCreated = userTopic('user.created', 'A staff account was created.');
 export const userUpdated = userTopic('user.updated', 'A staff account was changed (name or roles).');
 // auth consumes these two to revoke the account's sessions (U1).
-export const userDeleted = userTopic('user.deleted', 'A staff account was deleted.', ['auth']);
+export const userDeleted = userTopic('user.deleted', 'A staff account was deleted.', ['auth', 'analytics']);
 export const userStatusChanged = userTopic(
   'user.status_changed',
   'A staff account was suspended or reactivated.',
-  ['auth'],
+  ['auth', 'analytics'],
 );
 
 // pending_verification: registered, email not yet verified (additive in v1, issue 6).
@@ -65,8 +64,8 @@ export const customerCreated = defineEvent({
   topic: 'customer.created',
   version: 1,
   publisher: 'customer',
-  consumers: ['notification'],
-  deferredConsumers: { loyalty: NOT_BUILT.loyalty, analytics: NOT_BUILT.analytics },
+  consumers: ['notification', 'analytics'],
+  deferredConsumers: { loyalty: NOT_BUILT.loyalty },
   key: 'customer id',
   description: 'A customer registered.',
   schema: z.object({ customerId: id, principalId: id, locale: z.string().nullable(), occurredAt }),
@@ -76,8 +75,7 @@ export const customerUpdated = defineEvent({
   topic: 'customer.updated',
   version: 1,
   publisher: 'customer',
-  consumers: [],
-  deferredConsumers: { analytics: NOT_BUILT.analytics },
+  consumers: ['analytics'],
   key: 'customer id',
   description: 'A profile change; names of the changed fields only, no PII.',
   schema: z.object({ customerId: id, changedFields: z.array(z.string()), occurredAt }),
@@ -87,8 +85,7 @@ export const customerStatusChanged = defineEvent({
   topic: 'customer.status_changed',
   version: 1,
   publisher: 'customer',
-  consumers: ['auth'],
-  deferredConsumers: { analytics: NOT_BUILT.analytics },
+  consumers: ['auth', 'analytics'],
   key: 'customer id',
   description: 'A customer was suspended, reactivated or deleted.',
   schema: z.object({ customerId: id, oldStatus: customerStatus, newStatus: customerStatus, occurredAt }),
@@ -98,8 +95,8 @@ export const customerDeleted = defineEvent({
   topic: 'customer.deleted',
   version: 1,
   publisher: 'customer',
-  consumers: ['auth', 'notification', 'order'],
-  deferredConsumers: { loyalty: NOT_BUILT.loyalty, review: NOT_BUILT.review, analytics: NOT_BUILT.analytics },
+  consumers: ['auth', 'notification', 'order', 'analytics'],
+  deferredConsumers: { loyalty: NOT_BUILT.loyalty, review: NOT_BUILT.review },
   key: 'customer id',
   description: 'GDPR erasure: every service erases or anonymizes what it holds about the customer (G10).',
   schema: z.object({ customerId: id, principalId: id, occurredAt }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fulfillmentStatus, id, occurredAt, quantity, shipmentStatus, sku } from './common.schemas.js';
 import { defineEvent } from './contract.js';
-import { CUSTOMER_NOTIFICATIONS, NOT_BUILT, OPERATOR_NOTIFICATIONS } from './deferred.js';
+import { CUSTOMER_NOTIFICATIONS, OPERATOR_NOTIFICATIONS } from './deferred.js';
 
 /** warehouse, fulfillment and shipping topics. */
 const stockItem = z.object({ sku, quantity });
@@ -10,8 +10,7 @@ export const fulfillmentStatusChanged = defineEvent({
   topic: 'fulfillments.fulfillment.status_changed',
   version: 1,
   publisher: 'fulfillment',
-  consumers: ['order', 'warehouse'],
-  deferredConsumers: { analytics: NOT_BUILT.analytics },
+  consumers: ['order', 'warehouse', 'analytics'],
   key: 'order id',
   description: 'A fulfillment moved; allReachedStatus says whether every fulfillment of the order did.',
   schema: z.object({
@@ -52,8 +51,8 @@ export const fulfillmentSlaBreach = defineEvent({
   topic: 'fulfillments.fulfillment.sla_breach',
   version: 1,
   publisher: 'fulfillment',
-  consumers: [],
-  deferredConsumers: { notification: OPERATOR_NOTIFICATIONS, analytics: NOT_BUILT.analytics },
+  consumers: ['analytics'],
+  deferredConsumers: { notification: OPERATOR_NOTIFICATIONS },
   key: 'fulfillment id',
   description: 'The ship-by SLA passed.',
   schema: z.object({ fulfillmentId: id, orderId: id, warehouseId: id, shipBy: occurredAt, occurredAt }),
@@ -78,8 +77,8 @@ export const stockLow = defineEvent({
   topic: 'warehouse.stock.low',
   version: 1,
   publisher: 'warehouse',
-  consumers: [],
-  deferredConsumers: { notification: OPERATOR_NOTIFICATIONS, analytics: NOT_BUILT.analytics },
+  consumers: ['analytics'],
+  deferredConsumers: { notification: OPERATOR_NOTIFICATIONS },
   key: 'sku',
   description: 'Available stock fell below its threshold.',
   schema: z.object({
@@ -95,8 +94,8 @@ export const stockReconciled = defineEvent({
   topic: 'warehouse.stock.reconciled',
   version: 1,
   publisher: 'warehouse',
-  consumers: [],
-  deferredConsumers: { notification: OPERATOR_NOTIFICATIONS, analytics: NOT_BUILT.analytics },
+  consumers: ['analytics'],
+  deferredConsumers: { notification: OPERATOR_NOTIFICATIONS },
   key: 'sku',
   description: 'Drift between stock and reservations was found and corrected.',
   schema: z.object({
@@ -125,8 +124,8 @@ export const shipmentStatusChanged = defineEvent({
   topic: 'shipping.shipment.status_changed',
   version: 1,
   publisher: 'shipping',
-  consumers: ['order', 'fulfillment'],
-  deferredConsumers: { notification: CUSTOMER_NOTIFICATIONS, analytics: NOT_BUILT.analytics },
+  consumers: ['order', 'fulfillment', 'analytics'],
+  deferredConsumers: { notification: CUSTOMER_NOTIFICATIONS },
   key: 'order id',
   description:
     'A shipment moved (tracking); fulfillment marks its package shipped once the carrier has it (in_transit or later).',

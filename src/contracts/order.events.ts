@@ -8,14 +8,13 @@ export const orderStatusChanged = defineEvent({
   topic: 'orders.order.status_changed',
   version: 1,
   publisher: 'order',
-  consumers: ['fulfillment', 'warehouse', 'payment', 'shipping'],
+  consumers: ['fulfillment', 'warehouse', 'payment', 'shipping', 'analytics'],
   deferredConsumers: {
     promotion: NOT_BUILT.promotion,
     loyalty: NOT_BUILT.loyalty,
     customer: CUSTOMER_STATISTICS,
     notification: CUSTOMER_NOTIFICATIONS,
     review: NOT_BUILT.review,
-    analytics: NOT_BUILT.analytics,
   },
   key: 'order id',
   description:
@@ -62,14 +61,13 @@ const returnDeferred = {
   payment: 'the refund is a step of the return, run by the order service through the payment client',
   notification: CUSTOMER_NOTIFICATIONS,
   customer: CUSTOMER_STATISTICS,
-  analytics: NOT_BUILT.analytics,
 } as const;
 const returnTopic = <const T extends string, S extends z.ZodType>(topic: T, schema: S, description: string) =>
   defineEvent({
     topic,
     version: 1,
     publisher: 'order',
-    consumers: [],
+    consumers: ['analytics'],
     deferredConsumers: returnDeferred,
     key: 'return id',
     description,

@@ -1,4 +1,6 @@
 import type { PlatformDeps, ServiceModule } from '../platform/module.js';
+import type { AnalyticsClient } from '../services/analytics/contract/client.js';
+import { createAnalyticsModule } from '../services/analytics/module.js';
 import type { AuthClient } from '../services/auth/contract/client.js';
 import { createAuthModule } from '../services/auth/module.js';
 import type { CatalogClient } from '../services/catalog/contract/client.js';
@@ -35,6 +37,7 @@ export interface Clients {
   payment: PaymentClient;
   order: OrderClient;
   fulfillment: FulfillmentClient;
+  analytics: AnalyticsClient;
 }
 
 export type ServiceName = keyof Clients;
@@ -161,6 +164,17 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
   },
   // Reacts to the order's status events; calls no other service.
   fulfillment: { needs: [], create: (deps) => createFulfillmentModule(deps) },
+  // Reads every lifecycle topic; reconciles its money figures with payment's when payment runs here.
+  analytics: {
+    needs: [],
+    create: (deps, clients, enabled) =>
+      createAnalyticsModule({
+        ...deps,
+        ...(enabled.has('payment')
+          ? { payments: { paymentsForOrder: (orderId) => clients.payment!.paymentsForOrder(orderId) } }
+          : {}),
+      }),
+  },
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];

@@ -246,6 +246,27 @@ export const settingsSchema = z.object({
   ORDER_RETURN_STEP_RETRY_BASE_MS: int(1, 3_600_000).default(30_000),
   ORDER_RETURN_STEP_RETRY_MAX_MS: int(1, 24 * 3_600_000).default(1_800_000),
   ORDER_BULK_MAX_ROWS: int(1, 10_000).default(500),
+  // Analytics (docs/analytics.md). The key of the HMAC that replaces customer ids, emails and user
+  // agents before storage (G10); the analytics module refuses to start without it in production; a random per-process key otherwise.
+  ANALYTICS_PII_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  ANALYTICS_CONSUMER_BATCH_SIZE: int(1, 1000).default(200),
+  ANALYTICS_INGEST_QUEUE_MAX: int(1, 10_000_000).default(50_000),
+  ANALYTICS_INGEST_BATCH_MAX: int(1, 500).default(500),
+  ANALYTICS_INGEST_FLUSH_MS: int(1, 60_000).default(50),
+  ANALYTICS_DEDUP_CACHE_MAX: int(1, 10_000_000).default(100_000),
+  ANALYTICS_DEDUP_CACHE_TTL_SECONDS: int(1, 7 * 86_400).default(86_400),
+  ANALYTICS_CIRCUIT_ERROR_THRESHOLD_PERCENT: int(1, 100).default(50),
+  ANALYTICS_CIRCUIT_VOLUME_THRESHOLD: int(1, 10_000).default(5),
+  ANALYTICS_CIRCUIT_RESET_MS: int(100, 3_600_000).default(10_000),
+  ANALYTICS_HOURLY_CRON: z.string().min(1).default('2 * * * *'),
+  ANALYTICS_DAILY_CRON: z.string().min(1).default('7 0 * * *'),
+  ANALYTICS_REALTIME_MINUTES: int(1, 1440).default(15),
+  ANALYTICS_MAX_RANGE_DAYS: int(1, 3660).default(366),
+  ANALYTICS_RETENTION_DAYS: int(1, 3660).default(90),
+  ANALYTICS_PARTITIONS_AHEAD: int(1, 24).default(2),
+  ANALYTICS_RETENTION_CRON: z.string().min(1).default('23 1 * * *'),
+  ANALYTICS_RECONCILIATION_CRON: z.string().min(1).default('41 0 * * *'),
+  ANALYTICS_JOB_BATCH_SIZE: int(1, 10_000).default(200),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -270,6 +291,7 @@ export const SECRET_SETTINGS = new Set([
   'AUTH_JWT_KEYS',
   'PAYMENT_TESTPAY_WEBHOOK_SECRETS',
   'SHIPPING_SIMCARRIER_WEBHOOK_SECRETS',
+  'ANALYTICS_PII_HASH_KEY',
 ]);
 
 type Env = Record<string, string | undefined>;

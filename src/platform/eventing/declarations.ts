@@ -27,6 +27,19 @@ export interface ConsumerDeclaration<T extends Topic = Topic, DB = any> {
   subscription: string;
   topic: T;
   handle(tx: Transaction<DB>, event: EventEnvelope<EventData<T>>, ctx: ConsumerContext): Promise<void>;
+  /**
+   * Optional: the new (not yet processed) events of one delivered batch in one call, inside the
+   * same inbox transaction, so a consumer can write them with multi-row statements (seed 003
+   * SG-5/SG-6: never one INSERT per event). When set, the batch path calls it instead of `handle`;
+   * a single delivery, the per-event fallback after a failed batch and DLQ replays still use `handle`.
+   */
+  handleBatch?(
+    tx: Transaction<DB>,
+    events: readonly EventEnvelope<EventData<T>>[],
+    ctx: ConsumerContext,
+  ): Promise<void>;
+  /** Overrides CONSUMER_BATCH_SIZE for this subscription (most deliveries per batch). */
+  batchSize?: number;
   /** Overrides CONSUMER_CONCURRENCY for this subscription. */
   concurrency?: number;
   /** Overrides CONSUMER_MAX_DELIVERIES for this subscription. */

@@ -187,7 +187,7 @@ export function createEventing(options: EventingOptions): Eventing {
               await bus.subscribeBatch(consumer.subscription, [consumer.topic], handler, {
                 concurrency: consumer.concurrency ?? config.CONSUMER_CONCURRENCY,
                 ackWaitMs: config.CONSUMER_ACK_WAIT_MS,
-                batchSize: config.CONSUMER_BATCH_SIZE,
+                batchSize: consumer.batchSize ?? config.CONSUMER_BATCH_SIZE,
               }),
             );
           }

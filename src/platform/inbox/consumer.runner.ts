@@ -213,21 +213,31 @@ function createConsumerRunner(deps: ConsumerRunnerDeps) {
     const redelivered = valid.filter((v) => v.delivery.deliveryCount > 1).map((v) => v.id);
     const end = duration.startTimer();
     const committed: (() => void)[] = [];
+    // With handleBatch the new events are collected and handed over once, in the same transaction.
+    const fresh: EventEnvelope[] = [];
     try {
       const outcomes = await processBatchOnce(
         deps.db,
         subscription,
         valid,
-        (tx, v) => {
-          const handle = () =>
-            consumer.handle(
-              tx,
-              v.event as never,
-              consumerContext(deps, v.event, v.delivery.deliveryCount, committed),
-            );
-          return tracingEnabled() ? traced(v.event, subscription, handle) : handle();
-        },
+        consumer.handleBatch
+          ? async (_tx, v) => void fresh.push(v.event)
+          : (tx, v) => {
+              const handle = () =>
+                consumer.handle(
+                  tx,
+                  v.event as never,
+                  consumerContext(deps, v.event, v.delivery.deliveryCount, committed),
+                );
+              return tracingEnabled() ? traced(v.event, subscription, handle) : handle();
+            },
         async (tx) => {
+          if (consumer.handleBatch && fresh.length > 0)
+            await consumer.handleBatch(
+              tx as never,
+              fresh as never,
+              consumerContext(deps, fresh[0]!, valid[0]!.delivery.deliveryCount, committed),
+            );
           if (redelivered.length > 0) await clearFailures(tx, subscription, redelivered);
         },
       );
