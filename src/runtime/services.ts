@@ -76,6 +76,10 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
         ...(enabled.has('notification')
           ? { mail: { send: async (ctx, request) => void (await clients.notification!.send(ctx, request)) } }
           : {}),
+        // Order is built after customer: its aggregates are resolved per call (reconciliation).
+        ...(enabled.has('order')
+          ? { orders: { customerAggregates: (ids) => clients.order!.customerAggregates(ids) } }
+          : {}),
       }),
   },
   notification: {

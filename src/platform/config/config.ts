@@ -146,6 +146,11 @@ export const settingsSchema = z.object({
   CUSTOMER_JOB_BATCH_SIZE: int(1, 100_000).default(200),
   // Where the links in account emails point (the storefront's verify/reset pages).
   CUSTOMER_STOREFRONT_URL: z.string().url().default('http://localhost:8080'),
+  // Order statistics and segments (issue 12: docs/customers.md "Statistics", "Segments").
+  CUSTOMER_STATS_RECONCILIATION_CRON: z.string().min(1).default('11 * * * *'),
+  // Figures that changed this recently (events still in flight) wait for the next reconciliation.
+  CUSTOMER_STATS_SETTLE_MINUTES: int(0, 24 * 60).default(15),
+  CUSTOMER_SEGMENT_EVALUATION_CRON: z.string().min(1).default('30 2 * * *'),
   // SMTP in production (smtp://user:pass@host:587 or smtps://…); memory sink otherwise.
   SMTP_URL: z
     .string()

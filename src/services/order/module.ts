@@ -1,4 +1,5 @@
 import { KickQueue } from '../../platform/eventing/kick-queue.js';
+import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
 import { money, toJson } from '../../platform/money.js';
 import type { FulfillmentClient } from '../fulfillment/contract/client.js';
@@ -25,6 +26,7 @@ import { deliveryEventConsumers } from './consumers/delivery-events.consumer.js'
 import { paymentEventConsumers } from './consumers/payment-events.consumer.js';
 import { reservationExpiredConsumer } from './consumers/reservation-expired.consumer.js';
 import type { OrderClient } from './contract/client.js';
+import { customerOrderAggregates } from './data/customer-aggregates.repository.js';
 import { orderRepository } from './data/order.repository.js';
 import type { OrderDB } from './data/tables.js';
 import { registerCartRoutes } from './http/cart.routes.js';
@@ -98,6 +100,8 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
         shippingCarrier: o.shipping_carrier,
       };
     },
+    customerAggregates: (customerIds) =>
+      customerOrderAggregates(app.db, [...new Set(customerIds)].filter(isUuid).slice(0, 1000)),
   };
 
   return {
