@@ -7,6 +7,8 @@ import type { CustomerClient } from '../services/customer/contract/client.js';
 import { createCustomerModule } from '../services/customer/module.js';
 import type { FulfillmentClient } from '../services/fulfillment/contract/client.js';
 import { createFulfillmentModule } from '../services/fulfillment/module.js';
+import type { LoyaltyClient } from '../services/loyalty/contract/client.js';
+import { createLoyaltyModule } from '../services/loyalty/module.js';
 import type { NotificationClient } from '../services/notification/contract/client.js';
 import { createNotificationModule } from '../services/notification/module.js';
 import type { OrderClient } from '../services/order/contract/client.js';
@@ -35,6 +37,7 @@ export interface Clients {
   payment: PaymentClient;
   order: OrderClient;
   fulfillment: FulfillmentClient;
+  loyalty: LoyaltyClient;
 }
 
 export type ServiceName = keyof Clients;
@@ -165,6 +168,8 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
   },
   // Reacts to the order's status events; calls no other service.
   fulfillment: { needs: [], create: (deps) => createFulfillmentModule(deps) },
+  // Reacts to customer and order events; calls no other service.
+  loyalty: { needs: [], create: (deps) => createLoyaltyModule(deps) },
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
