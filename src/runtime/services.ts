@@ -149,6 +149,9 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
       }),
   },
   payment: { needs: [], create: (deps) => createPaymentModule(deps) },
+  // Reacts to customer and order events and calls no other service; built before order, whose
+  // checkout redeems points through it when it runs in the same process.
+  loyalty: { needs: [], create: (deps) => createLoyaltyModule(deps) },
   order: {
     needs: ['catalog', 'pricing', 'warehouse', 'shipping', 'payment'],
     create: (deps, clients, enabled) =>
@@ -164,12 +167,11 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
           forOrder: async (orderId) =>
             enabled.has('fulfillment') ? clients.fulfillment!.forOrder(orderId) : [],
         },
+        ...(enabled.has('loyalty') ? { loyalty: clients.loyalty! } : {}),
       }),
   },
   // Reacts to the order's status events; calls no other service.
   fulfillment: { needs: [], create: (deps) => createFulfillmentModule(deps) },
-  // Reacts to customer and order events; calls no other service.
-  loyalty: { needs: [], create: (deps) => createLoyaltyModule(deps) },
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];

@@ -165,6 +165,8 @@ export const settingsSchema = z.object({
   LOYALTY_POINTS_EXPIRY_DAYS: int(0, 10 * 365).default(365),
   LOYALTY_EXPIRY_CRON: z.string().min(1).default('45 3 * * *'),
   LOYALTY_JOB_BATCH_SIZE: int(1, 100_000).default(200),
+  // What one point is worth at checkout, in minor units of the order's currency.
+  LOYALTY_POINT_VALUE_MINOR: int(1, 1_000_000).default(1),
   // SMTP in production (smtp://user:pass@host:587 or smtps://…); memory sink otherwise.
   SMTP_URL: z
     .string()

@@ -1,6 +1,8 @@
+import { transaction } from '../../platform/eventing/index.js';
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
 import type { LoyaltyDeps } from './app/deps.js';
+import { redeem, releaseRedemption } from './app/redemption.js';
 import { loyaltyConsumers } from './consumers/loyalty.consumers.js';
 import type { LoyaltyClient } from './contract/client.js';
 import type { LoyaltyDB } from './data/tables.js';
@@ -23,6 +25,7 @@ export function createLoyaltyModule(deps: PlatformDeps<LoyaltyDB>): ServiceModul
       pointsPerUnit: config.LOYALTY_POINTS_PER_UNIT,
       expiryDays: config.LOYALTY_POINTS_EXPIRY_DAYS,
       batchSize: config.LOYALTY_JOB_BATCH_SIZE,
+      pointValueMinor: config.LOYALTY_POINT_VALUE_MINOR,
     },
   };
   const client: LoyaltyClient = {
@@ -42,6 +45,14 @@ export function createLoyaltyModule(deps: PlatformDeps<LoyaltyDB>): ServiceModul
         lifetimePoints: Number(lifetime),
         tier: tierFor(app.settings.tiers, lifetime).name,
       };
+    },
+    redeem: (ctx, input) => redeem(ctx, app, input),
+    async releaseRedemption(ctx, orderId, reason) {
+      if (!isUuid(orderId)) return;
+      const released = await transaction(app.db, (tx) =>
+        releaseRedemption(tx, orderId, reason, app.clock.now()),
+      );
+      if (released) ctx.logger.info({ orderId, reason }, 'loyalty redemption released');
     },
   };
   return {

@@ -18,6 +18,7 @@ import {
   type ShippingPort,
   type WarehousePort,
 } from './app/deps.js';
+import type { LoyaltyPort } from './app/loyalty-redemption.step.js';
 import { createOrderMetrics } from './app/order.metrics.js';
 import { createReturnMetrics } from './app/return.metrics.js';
 import { type ReturnDeps, returnStepPolicy } from './app/return-deps.js';
@@ -46,6 +47,8 @@ export type OrderModuleDeps = PlatformDeps<OrderDB> & {
   payment: PaymentPort & Pick<PaymentClient, 'capture'>;
   /** Built after order (it reacts to order events): resolved per call. */
   fulfillments: Pick<FulfillmentClient, 'forOrder'>;
+  /** Points at checkout; absent when loyalty is not in this process. */
+  loyalty?: LoyaltyPort | undefined;
 };
 
 /**
@@ -63,6 +66,7 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
     warehouse: deps.warehouse,
     shipping: deps.shipping,
     payment: deps.payment,
+    loyalty: deps.loyalty,
   };
   const batch = deps.config.ORDER_JOB_BATCH_SIZE;
   const lifecycle: LifecycleDeps = {

@@ -10,6 +10,8 @@ export interface LoyaltySettings {
   /** Days without earning after which the balance lapses; 0 = never. */
   expiryDays: number;
   batchSize: number;
+  /** Minor units of discount one point is worth at checkout. */
+  pointValueMinor: number;
 }
 
 /** What the loyalty use cases work with; built once in module.ts. */

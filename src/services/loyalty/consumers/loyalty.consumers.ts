@@ -2,6 +2,7 @@ import type { Clock } from '../../../platform/clock.js';
 import { defineConsumer } from '../../../platform/eventing/index.js';
 import type { LoyaltySettings } from '../app/deps.js';
 import { customerOfOrder, earnForOrder, lockAccount, reverseForOrder } from '../app/ledger.js';
+import { releaseRedemption } from '../app/redemption.js';
 import type { LoyaltyDB } from '../data/tables.js';
 
 /** Statuses a delivered order reaches: each implies the delivery that earns (reordering, G6). */
@@ -62,6 +63,8 @@ export const loyaltyConsumers = (settings: LoyaltySettings, clock: Clock) => [
         );
       else if (REVERSES.has(newStatus))
         await reverseForOrder(tx, { orderId, customerId, reason: newStatus }, now);
+      // A cancelled order gives back the points it was paid with (once; none held: nothing).
+      if (newStatus === 'cancelled') await releaseRedemption(tx, orderId, 'order_cancelled', now);
     },
   }),
   defineConsumer<'payments.refund.completed', LoyaltyDB>({

@@ -6,6 +6,19 @@ type Points = ColumnType<string, bigint | string | undefined, bigint | string>;
 export interface LoyaltyDB {
   accounts: AccountsTable;
   transactions: TransactionsTable;
+  redemptions: RedemptionsTable;
+}
+
+export interface RedemptionsTable {
+  order_id: string;
+  customer_id: string;
+  points: Points;
+  currency: string;
+  discount: Points;
+  status: 'held' | 'released';
+  reason: string | null;
+  created_at: Date;
+  released_at: Date | null;
 }
 
 export interface AccountsTable {
@@ -19,7 +32,7 @@ export interface AccountsTable {
   updated_at: Date;
 }
 
-export type TransactionKind = 'earned' | 'reversed' | 'redeemed' | 'expired' | 'adjusted';
+export type TransactionKind = 'earned' | 'reversed' | 'redeemed' | 'released' | 'expired' | 'adjusted';
 
 export interface TransactionsTable {
   id: string;

@@ -4,7 +4,7 @@ import { cursorQuery, pageLimitQuery } from '../../../platform/http/pagination.j
 /** Schemas of the loyalty routes (the OpenAPI document is generated from them). */
 export const historyItemSchema = z.object({
   id: z.guid(),
-  kind: z.enum(['earned', 'reversed', 'redeemed', 'expired', 'adjusted']),
+  kind: z.enum(['earned', 'reversed', 'redeemed', 'released', 'expired', 'adjusted']),
   points: z.number().int().describe('Signed change of the balance'),
   balanceAfter: z.number().int(),
   orderId: z.guid().nullable(),
