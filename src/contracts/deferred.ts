@@ -3,8 +3,8 @@
  * One wording per reason, so `orderline contracts export` and the start-up check read alike.
  */
 export const NOT_BUILT = {
-  analytics: 'the analytics service is not built yet',
-  loyalty: 'the loyalty service is not built yet',
+  analytics: 'analytics does not ingest this topic yet (INGESTED_TOPICS in services/analytics)',
+  loyalty: 'loyalty does not consume this topic',
   promotion: 'the promotion service is not built yet',
   review: 'the review service is not built yet (issue 13)',
 } as const;

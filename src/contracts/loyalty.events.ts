@@ -10,12 +10,14 @@ export const pointsChanged = defineEvent({
   consumers: [],
   deferredConsumers: { notification: CUSTOMER_NOTIFICATIONS, analytics: NOT_BUILT.analytics },
   key: 'customer id',
-  description: 'Points earned, reversed, redeemed or expired.',
+  description:
+    'Points earned, reversed, redeemed (at checkout), released (a failed or cancelled redemption), expired or adjusted.',
   schema: z.object({
     customerId: id,
     transactionId: id,
     orderId: id.nullable(),
-    kind: z.enum(['earned', 'reversed', 'redeemed', 'expired', 'adjusted']),
+    // Additive (v1): `released` gives back points redeemed for a checkout that failed or an order cancelled.
+    kind: z.enum(['earned', 'reversed', 'redeemed', 'released', 'expired', 'adjusted']),
     points: z.number().int(),
     balance: z.number().int(),
     occurredAt,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { currency, id, lineItem, money, occurredAt, orderStatus, quantity, sku } from './common.schemas.js';
-import { defineEvent } from './contract.js';
+import { defineEvent, type ServiceName } from './contract.js';
 import { CUSTOMER_NOTIFICATIONS, CUSTOMER_STATISTICS, NOT_BUILT } from './deferred.js';
 
 /** order topics. There is no orders.order.completed / .cancelled: read status_changed (A9). */
@@ -8,11 +8,9 @@ export const orderStatusChanged = defineEvent({
   topic: 'orders.order.status_changed',
   version: 1,
   publisher: 'order',
-  consumers: ['fulfillment', 'warehouse', 'payment', 'shipping', 'analytics'],
+  consumers: ['fulfillment', 'warehouse', 'payment', 'shipping', 'analytics', 'customer', 'loyalty'],
   deferredConsumers: {
     promotion: NOT_BUILT.promotion,
-    loyalty: NOT_BUILT.loyalty,
-    customer: CUSTOMER_STATISTICS,
     notification: CUSTOMER_NOTIFICATIONS,
     review: NOT_BUILT.review,
   },
@@ -62,13 +60,21 @@ const returnDeferred = {
   notification: CUSTOMER_NOTIFICATIONS,
   customer: CUSTOMER_STATISTICS,
 } as const;
-const returnTopic = <const T extends string, S extends z.ZodType>(topic: T, schema: S, description: string) =>
+const returnTopic = <const T extends string, S extends z.ZodType>(
+  topic: T,
+  schema: S,
+  description: string,
+  {
+    consumers = ['analytics'],
+    deferred = returnDeferred,
+  }: { consumers?: ServiceName[]; deferred?: Partial<Record<ServiceName, string>> } = {},
+) =>
   defineEvent({
     topic,
     version: 1,
     publisher: 'order',
-    consumers: ['analytics'],
-    deferredConsumers: returnDeferred,
+    consumers,
+    deferredConsumers: deferred,
     key: 'return id',
     description,
     schema,
@@ -89,4 +95,13 @@ export const returnCompleted = returnTopic(
   'orders.return.completed',
   returnBase.extend({ items: z.array(returnItem), refund: money }),
   'Returned goods received, restocked to the warehouses they shipped from and refunded.',
+  // Customer statistics count returns (C14).
+  {
+    consumers: ['analytics', 'customer'],
+    deferred: {
+      warehouse: returnDeferred.warehouse,
+      payment: returnDeferred.payment,
+      notification: returnDeferred.notification,
+    },
+  },
 );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { id, money, occurredAt } from './common.schemas.js';
 import { defineEvent } from './contract.js';
-import { CUSTOMER_NOTIFICATIONS, CUSTOMER_STATISTICS, NOT_BUILT } from './deferred.js';
+import { CUSTOMER_NOTIFICATIONS } from './deferred.js';
 
 const method = z.enum(['card', 'cod', 'bank_transfer']);
 const base = z.object({ orderId: id, paymentId: id, amount: money, method, occurredAt });
@@ -52,10 +52,8 @@ export const refundCompleted = defineEvent({
   topic: 'payments.refund.completed',
   version: 1,
   publisher: 'payment',
-  consumers: ['order', 'analytics'],
+  consumers: ['order', 'analytics', 'customer', 'loyalty'],
   deferredConsumers: {
-    customer: CUSTOMER_STATISTICS,
-    loyalty: NOT_BUILT.loyalty,
     notification: CUSTOMER_NOTIFICATIONS,
   },
   key: 'order id',

@@ -9,6 +9,8 @@ import type { CustomerClient } from '../services/customer/contract/client.js';
 import { createCustomerModule } from '../services/customer/module.js';
 import type { FulfillmentClient } from '../services/fulfillment/contract/client.js';
 import { createFulfillmentModule } from '../services/fulfillment/module.js';
+import type { LoyaltyClient } from '../services/loyalty/contract/client.js';
+import { createLoyaltyModule } from '../services/loyalty/module.js';
 import type { NotificationClient } from '../services/notification/contract/client.js';
 import { createNotificationModule } from '../services/notification/module.js';
 import type { OrderClient } from '../services/order/contract/client.js';
@@ -38,6 +40,7 @@ export interface Clients {
   order: OrderClient;
   fulfillment: FulfillmentClient;
   analytics: AnalyticsClient;
+  loyalty: LoyaltyClient;
 }
 
 export type ServiceName = keyof Clients;
@@ -78,6 +81,10 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
           : {}),
         ...(enabled.has('notification')
           ? { mail: { send: async (ctx, request) => void (await clients.notification!.send(ctx, request)) } }
+          : {}),
+        // Order is built after customer: its aggregates are resolved per call (reconciliation).
+        ...(enabled.has('order')
+          ? { orders: { customerAggregates: (ids) => clients.order!.customerAggregates(ids) } }
           : {}),
       }),
   },
@@ -145,6 +152,9 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
       }),
   },
   payment: { needs: [], create: (deps) => createPaymentModule(deps) },
+  // Reacts to customer and order events and calls no other service; built before order, whose
+  // checkout redeems points through it when it runs in the same process.
+  loyalty: { needs: [], create: (deps) => createLoyaltyModule(deps) },
   order: {
     needs: ['catalog', 'pricing', 'warehouse', 'shipping', 'payment'],
     create: (deps, clients, enabled) =>
@@ -160,6 +170,7 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
           forOrder: async (orderId) =>
             enabled.has('fulfillment') ? clients.fulfillment!.forOrder(orderId) : [],
         },
+        ...(enabled.has('loyalty') ? { loyalty: clients.loyalty! } : {}),
       }),
   },
   // Reacts to the order's status events; calls no other service.

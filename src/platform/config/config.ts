@@ -154,6 +154,27 @@ export const settingsSchema = z.object({
   CUSTOMER_JOB_BATCH_SIZE: int(1, 100_000).default(200),
   // Where the links in account emails point (the storefront's verify/reset pages).
   CUSTOMER_STOREFRONT_URL: z.string().url().default('http://localhost:8080'),
+  // Order statistics and segments (issue 12: docs/customers.md "Statistics", "Segments").
+  CUSTOMER_STATS_RECONCILIATION_CRON: z.string().min(1).default('11 * * * *'),
+  // Figures that changed this recently (events still in flight) wait for the next reconciliation.
+  CUSTOMER_STATS_SETTLE_MINUTES: int(0, 24 * 60).default(15),
+  CUSTOMER_SEGMENT_EVALUATION_CRON: z.string().min(1).default('30 2 * * *'),
+  // Loyalty (issue 12: docs/loyalty.md). Points per whole currency unit of a delivered order's total.
+  LOYALTY_POINTS_PER_UNIT: int(0, 10_000).default(1),
+  // name:minimum lifetime points:multiplier in percent, ascending; the first tier starts at 0.
+  LOYALTY_TIERS: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9_]{0,31}:\d{1,12}:\d{1,4}(,[a-z][a-z0-9_]{0,31}:\d{1,12}:\d{1,4})*$/,
+      'name:minPoints:multiplierPercent,…',
+    )
+    .default('bronze:0:100,silver:1000:125,gold:5000:150'),
+  // Points lapse after this many days without earning; 0 turns expiry off.
+  LOYALTY_POINTS_EXPIRY_DAYS: int(0, 10 * 365).default(365),
+  LOYALTY_EXPIRY_CRON: z.string().min(1).default('45 3 * * *'),
+  LOYALTY_JOB_BATCH_SIZE: int(1, 100_000).default(200),
+  // What one point is worth at checkout, in minor units of the order's currency.
+  LOYALTY_POINT_VALUE_MINOR: int(1, 1_000_000).default(1),
   // SMTP in production (smtp://user:pass@host:587 or smtps://…); memory sink otherwise.
   SMTP_URL: z
     .string()

@@ -3,18 +3,25 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { KickQueue } from '../../platform/eventing/kick-queue.js';
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import type { OrderClient } from '../order/contract/client.js';
 import { createCustomerDirectory } from './app/customer.directory.js';
+import { createCustomerMetrics } from './app/customer.metrics.js';
 import type { CustomerDeps } from './app/deps.js';
 import { REVOKE_ACTION, type RevokePayload, revokeFor } from './app/sessions.js';
 import { accountMailConsumer } from './consumers/account-mail.consumer.js';
 import { authLoginConsumer, passwordChangedConsumer } from './consumers/auth.consumers.js';
+import { orderStatsConsumers } from './consumers/order-stats.consumers.js';
 import type { CustomerClient } from './contract/client.js';
 import { customerRepository as repo } from './data/customer.repository.js';
+import { segmentRepository } from './data/segment.repository.js';
 import type { CustomerDB } from './data/tables.js';
 import type { AccountMail, SessionRevoker } from './domain/ports.js';
 import { registerCustomerAdminRoutes } from './http/admin.routes.js';
 import { registerCustomerRoutes } from './http/customer.routes.js';
+import { registerSegmentRoutes } from './http/segment.routes.js';
 import { cleanupJob } from './jobs/cleanup.job.js';
+import { segmentEvaluationJob } from './jobs/segment-evaluation.job.js';
+import { statsReconciliationJob } from './jobs/stats-reconciliation.job.js';
 
 export type CustomerModuleDeps = PlatformDeps<CustomerDB> & {
   /**
@@ -24,6 +31,8 @@ export type CustomerModuleDeps = PlatformDeps<CustomerDB> & {
    */
   sessions?: SessionRevoker | undefined;
   mail?: AccountMail | undefined;
+  /** The order service is built after customer: resolved per call (statistics reconciliation). */
+  orders?: Pick<OrderClient, 'customerAggregates'> | undefined;
 };
 
 const unavailable = (service: string) =>
@@ -57,12 +66,15 @@ export function createCustomerModule(
       batchSize: config.CUSTOMER_JOB_BATCH_SIZE,
       storefrontUrl: config.CUSTOMER_STOREFRONT_URL,
       compensation: { baseMs: config.COMPENSATION_RETRY_BASE_MS, maxMs: config.COMPENSATION_RETRY_MAX_MS },
+      statsSettleMinutes: config.CUSTOMER_STATS_SETTLE_MINUTES,
     },
     sessions: deps.sessions ?? {
       revokeAll: () => Promise.reject(unavailable('auth')),
       passwordReset: () => Promise.reject(unavailable('auth')),
     },
     mail: deps.mail ?? { send: () => Promise.reject(unavailable('notification')) },
+    orders: deps.orders ?? { customerAggregates: () => Promise.reject(unavailable('order')) },
+    metrics: createCustomerMetrics(deps.metrics),
   };
 
   // One hand-off per delivery of customer.account_mail_requested: the platform's redelivery is the retry.
@@ -95,6 +107,8 @@ export function createCustomerModule(
         language: language.get(r.id) ?? null,
       }));
     },
+    segmentIdsOf: async (_ctx, customerId) =>
+      isUuid(customerId) ? segmentRepository.segmentIdsOf(app.db, customerId) : [],
   };
 
   return {
@@ -107,8 +121,17 @@ export function createCustomerModule(
       'customer.deleted',
       'customer.account_mail_requested',
     ],
-    consumers: [authLoginConsumer, passwordChangedConsumer, accountMailConsumer(app, mailKicks)],
-    jobs: [cleanupJob(app, config.CUSTOMER_CLEANUP_CRON)],
+    consumers: [
+      authLoginConsumer,
+      passwordChangedConsumer,
+      accountMailConsumer(app, mailKicks),
+      ...orderStatsConsumers(app.clock),
+    ],
+    jobs: [
+      cleanupJob(app, config.CUSTOMER_CLEANUP_CRON),
+      statsReconciliationJob(app, config.CUSTOMER_STATS_RECONCILIATION_CRON),
+      segmentEvaluationJob(app, config.CUSTOMER_SEGMENT_EVALUATION_CRON),
+    ],
     compensations: {
       // A revocation that failed after a committed reset/suspension/erasure request (G5).
       [REVOKE_ACTION]: async (payload, ctx) => {
@@ -118,6 +141,7 @@ export function createCustomerModule(
     routes: (http) => {
       registerCustomerRoutes(http, app);
       registerCustomerAdminRoutes(http, app);
+      registerSegmentRoutes(http, app);
     },
     client,
     async stop() {

@@ -1,4 +1,5 @@
 import { KickQueue } from '../../platform/eventing/kick-queue.js';
+import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
 import { money, toJson } from '../../platform/money.js';
 import type { FulfillmentClient } from '../fulfillment/contract/client.js';
@@ -17,6 +18,7 @@ import {
   type ShippingPort,
   type WarehousePort,
 } from './app/deps.js';
+import type { LoyaltyPort } from './app/loyalty-redemption.step.js';
 import { createOrderMetrics } from './app/order.metrics.js';
 import { createReturnMetrics } from './app/return.metrics.js';
 import { type ReturnDeps, returnStepPolicy } from './app/return-deps.js';
@@ -26,6 +28,7 @@ import { deliveryEventConsumers } from './consumers/delivery-events.consumer.js'
 import { paymentEventConsumers } from './consumers/payment-events.consumer.js';
 import { reservationExpiredConsumer } from './consumers/reservation-expired.consumer.js';
 import type { OrderClient } from './contract/client.js';
+import { customerOrderAggregates } from './data/customer-aggregates.repository.js';
 import { orderRepository } from './data/order.repository.js';
 import type { OrderDB } from './data/tables.js';
 import { registerCartRoutes } from './http/cart.routes.js';
@@ -45,6 +48,8 @@ export type OrderModuleDeps = PlatformDeps<OrderDB> & {
   payment: PaymentPort & Pick<PaymentClient, 'capture'>;
   /** Built after order (it reacts to order events): resolved per call. */
   fulfillments: Pick<FulfillmentClient, 'forOrder'>;
+  /** Points at checkout; absent when loyalty is not in this process. */
+  loyalty?: LoyaltyPort | undefined;
 };
 
 /**
@@ -62,6 +67,7 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
     warehouse: deps.warehouse,
     shipping: deps.shipping,
     payment: deps.payment,
+    loyalty: deps.loyalty,
   };
   const batch = deps.config.ORDER_JOB_BATCH_SIZE;
   const lifecycle: LifecycleDeps = {
@@ -99,6 +105,8 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
         shippingCarrier: o.shipping_carrier,
       };
     },
+    customerAggregates: (customerIds) =>
+      customerOrderAggregates(app.db, [...new Set(customerIds)].filter(isUuid).slice(0, 1000)),
   };
 
   return {

@@ -14,6 +14,7 @@ import {
 import type { CustomerDeps } from './deps.js';
 import { type Profile, toProfile } from './profile.js';
 import { revokeSessions } from './sessions.js';
+import { type CustomerStatsView, statsOf } from './stats.js';
 
 export interface AdminCustomer extends Profile {
   failedLogins: number;
@@ -59,10 +60,15 @@ export async function listCustomers(
   };
 }
 
-export async function getCustomer(deps: CustomerDeps, id: string): Promise<AdminCustomer> {
+/** One customer for admins, with their order statistics. */
+export async function getCustomer(
+  deps: CustomerDeps,
+  id: string,
+): Promise<AdminCustomer & { stats: CustomerStatsView }> {
   const row = isUuid(id) ? await repo.findById(deps.db, id) : undefined;
   if (!row) throw notFound('Customer', id.slice(0, 64));
-  return toAdmin(row, (await repo.rolesOf(deps.db, [row.id])).get(row.id) ?? []);
+  const roles = (await repo.rolesOf(deps.db, [row.id])).get(row.id) ?? [];
+  return { ...toAdmin(row, roles), stats: await statsOf(deps.db, row.id) };
 }
 
 /**

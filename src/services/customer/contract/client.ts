@@ -1,3 +1,4 @@
+import type { Ctx } from '../../../platform/context.js';
 import type { PrincipalDirectory } from '../../auth/contract/directory.js';
 
 /** How another service may reach a customer (notification): no more than that. */
@@ -15,4 +16,9 @@ export interface CustomerClient {
   directory: PrincipalDirectory;
   /** Contacts of existing, not erased customers among `ids` (unknown and erased ids are left out). */
   contacts(ids: readonly string[]): Promise<CustomerContact[]>;
+  /**
+   * Ids of the active segments the customer belongs to (promotion conditions); empty for an
+   * unknown customer or id.
+   */
+  segmentIdsOf(ctx: Ctx, customerId: string): Promise<string[]>;
 }

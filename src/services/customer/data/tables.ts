@@ -3,6 +3,7 @@ import type { SendRequest } from '../../notification/contract/client.js';
 import type { AuditEvent } from '../domain/audit.js';
 import type { CustomerStatus } from '../domain/customer.js';
 import type { Consents, Preferences } from '../domain/preferences.js';
+import type { SegmentRules } from '../domain/segment-rules.js';
 import type { TokenPurpose } from '../domain/token.js';
 
 /** Kysely types of the customer schema (data/migrations). Column names as in SQL. */
@@ -16,6 +17,11 @@ export interface CustomerDB {
   preference_versions: PreferenceVersionsTable;
   audit_log: AuditLogTable;
   account_mails: AccountMailsTable;
+  order_facts: OrderFactsTable;
+  order_fact_applications: OrderFactApplicationsTable;
+  customer_stats: CustomerStatsTable;
+  segments: SegmentsTable;
+  segment_members: SegmentMembersTable;
 }
 
 type Timestamp = ColumnType<Date, Date, Date>;
@@ -119,3 +125,65 @@ export interface AccountMailsTable {
   last_error: string | null;
   created_at: Timestamp;
 }
+
+export interface OrderFactsTable {
+  order_id: string;
+  customer_id: string | null;
+  currency: string | null;
+  total: ColumnType<string | null, bigint | string | null, bigint | string | null>;
+  delivered_at: Date | null;
+  cancelled: Generated<boolean>;
+  fully_reversed: Generated<boolean>;
+  refunded: ColumnType<string, bigint | string | undefined, bigint | string>;
+  returns: Generated<number>;
+  updated_at: Date;
+}
+
+export interface OrderFactApplicationsTable {
+  order_id: string;
+  kind: string;
+  applied_at: Date;
+}
+
+type BigintColumn = ColumnType<string, bigint | string | undefined, bigint | string>;
+
+export interface CustomerStatsTable {
+  customer_id: string;
+  currency: string;
+  total_orders: Generated<number>;
+  total_spent: BigintColumn;
+  returns: Generated<number>;
+  last_order_at: Date | null;
+  orders_correction: Generated<number>;
+  spent_correction: BigintColumn;
+  returns_correction: Generated<number>;
+  reconciled_last_order_at: Date | null;
+  eff_orders: ColumnType<number, never, never>;
+  eff_spent: ColumnType<string, never, never>;
+  eff_returns: ColumnType<number, never, never>;
+  eff_last_order_at: ColumnType<Date | null, never, never>;
+  updated_at: Date;
+  reconciled_at: Date | null;
+}
+
+export interface SegmentsTable {
+  id: string;
+  name: string;
+  description: string | null;
+  rules: Json<SegmentRules>;
+  active: Generated<boolean>;
+  version: Generated<number>;
+  last_evaluated_at: Date | null;
+  evaluation_cursor: string | null;
+  created_at: ColumnType<Date, Date, never>;
+  updated_at: Date;
+}
+
+export interface SegmentMembersTable {
+  segment_id: string;
+  customer_id: string;
+  added_at: Date;
+}
+
+export type SegmentRow = Selectable<SegmentsTable>;
+export type CustomerStatsRow = Selectable<CustomerStatsTable>;

@@ -8,6 +8,7 @@ import { getCustomer, listCustomers, setRoles, setStatus } from '../app/admin.js
 import type { CustomerDeps } from '../app/deps.js';
 import { customerRepository } from '../data/customer.repository.js';
 import {
+  adminCustomerDetailSchema,
   adminCustomerSchema,
   adminListQuery,
   adminListSchema,
@@ -50,9 +51,11 @@ export function registerCustomerAdminRoutes(app: HttpApp, deps: CustomerDeps): v
       schema: {
         tags,
         security,
-        summary: 'Get a customer',
+        summary: 'Get a customer with their order statistics',
+        description:
+          '`stats`: total orders, total spent per currency, last order and returns, from the order lifecycle and refund events (idempotent per order and kind), corrected hourly against the order service.',
         params: idParams,
-        response: { 200: adminCustomerSchema },
+        response: { 200: adminCustomerDetailSchema },
       },
     },
     async (request) => getCustomer(deps, request.params.id),

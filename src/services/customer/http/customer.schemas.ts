@@ -3,6 +3,7 @@ import { cursorQuery, pageLimitQuery, UUID_KEY } from '../../../platform/http/pa
 import { positiveInt4 } from '../../../platform/validation/integers.js';
 import { CUSTOMER_STATUSES } from '../domain/customer.js';
 import { consentsSchema, preferencesSchema } from '../domain/preferences.js';
+import { customerStatsSchema } from './segment.schemas.js';
 
 /**
  * Request and response schemas of the customer routes (the OpenAPI document is generated from
@@ -47,6 +48,7 @@ export const adminCustomerSchema = profileSchema.extend({
   permissionsVersion: z.number().int(),
   registrationSource: z.string(),
 });
+export const adminCustomerDetailSchema = adminCustomerSchema.extend({ stats: customerStatsSchema });
 
 export const profilePatchBody = z.object({
   version: positiveInt4().optional(),

@@ -38,6 +38,7 @@ export async function recoverCheckout(deps: OrderDeps, ctx: Ctx, checkoutId: str
       // The saga records `authorize` only with its outcome: whether it started is not known, so
       // every live payment of the checkout is voided (none: nothing to do).
       authorizeStarted: true,
+      pointsRedeemStarted: steps.has('redeem-points'),
     },
     'abandoned: the checkout did not finish within its lease',
   );

@@ -9,6 +9,7 @@ import {
 import type { PaymentView } from '../../payment/contract/client.js';
 import { checkoutRepository as checkouts } from '../data/checkout.repository.js';
 import { compensationPolicy, type OrderDeps, SAGA_TYPE } from './deps.js';
+import { ACTION_RELEASE_POINTS, REDEEM_STEP, releasePoints } from './loyalty-redemption.step.js';
 
 /** Payment states that still hold or may still take money: these must be voided on failure. */
 const LIVE_PAYMENT: ReadonlySet<PaymentView['status']> = new Set(['authorized', 'pending']);
@@ -59,7 +60,13 @@ export async function releaseCheckoutReservation(
 export async function compensateCheckout(
   deps: OrderDeps,
   ctx: Ctx,
-  checkout: { id: string; reservationId: string | null; authorizeStarted: boolean },
+  checkout: {
+    id: string;
+    reservationId: string | null;
+    authorizeStarted: boolean;
+    /** Loyalty points were (perhaps) redeemed: give them back. */
+    pointsRedeemStarted?: boolean;
+  },
   reason: string,
 ): Promise<void> {
   const now = () => deps.clock.now();
@@ -70,7 +77,7 @@ export async function compensateCheckout(
   });
   const policy = compensationPolicy(deps.config);
   const step = async (
-    name: 'authorize' | 'reserve',
+    name: 'authorize' | 'reserve' | typeof REDEEM_STEP,
     action: string,
     payload: VoidPayload | ReleasePayload,
     run: () => Promise<unknown>,
@@ -110,6 +117,10 @@ export async function compensateCheckout(
     await step('authorize', ACTION_VOID, { checkoutId: checkout.id }, () =>
       voidCheckoutPayments(deps, ctx, checkout.id),
     );
+  if (checkout.pointsRedeemStarted)
+    await step(REDEEM_STEP, ACTION_RELEASE_POINTS, { checkoutId: checkout.id }, () =>
+      releasePoints(deps, ctx, checkout.id, 'checkout_failed'),
+    );
   if (checkout.reservationId) {
     const reservationId = checkout.reservationId;
     await step('reserve', ACTION_RELEASE, { checkoutId: checkout.id, reservationId }, () =>
@@ -133,6 +144,11 @@ export function checkoutCompensations(deps: OrderDeps): CompensationHandlers {
     [ACTION_RELEASE]: async (payload, meta) => {
       const { reservationId } = payload as ReleasePayload;
       await releaseCheckoutReservation(deps, ctx(meta.sagaId), reservationId, 'checkout_failed');
+      await done(meta.sagaId, meta.step);
+    },
+    [ACTION_RELEASE_POINTS]: async (payload, meta) => {
+      const { checkoutId } = payload as VoidPayload;
+      await releasePoints(deps, ctx(meta.sagaId), checkoutId, 'checkout_failed');
       await done(meta.sagaId, meta.step);
     },
   };

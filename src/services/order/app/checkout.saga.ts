@@ -24,11 +24,14 @@ import { aggregateBySku } from '../domain/cart-totals.js';
 import { type PricedCart, priceCart } from './cart-pricing.js';
 import { compensateCheckout } from './checkout.compensation.js';
 import { CHECKOUT_SCOPE, type OrderDeps, SAGA_TYPE } from './deps.js';
+import { assertRedeemable, redeemPointsStep } from './loyalty-redemption.step.js';
 import { type OrderView, toOrderView } from './order-view.js';
 
 export interface CheckoutInput {
   cartId: string;
   payment: { method: PaymentMethod; token?: string | undefined };
+  /** Loyalty points to pay with (customers only): a discount on the merchandise. */
+  loyaltyPoints?: number | undefined;
 }
 
 /**
@@ -126,6 +129,7 @@ export async function prepareCheckout(
   key: string,
 ): Promise<Prepared<PreparedCheckout>> {
   const quote = await validateAndQuote(deps, cart);
+  assertRedeemable(deps, cart, input.loyaltyPoints);
   const id = newId();
   return {
     value: { id, quote },
@@ -184,7 +188,8 @@ export async function runCheckout(
       { sagaType: SAGA_TYPE, sagaId: id, step: name, status, result, ...(error ? { error } : {}) },
       now(),
     );
-  const totals = q.totals;
+  let totals = q.totals;
+  const pointsRedeemStarted = Boolean(input.loyaltyPoints);
 
   // Reserve stock (G1: the warehouse reserves all-or-nothing with conditional updates).
   const ttlSeconds = holdSeconds(deps, input.payment.method);
@@ -212,6 +217,17 @@ export async function runCheckout(
     });
   }
   const reservationId = reserved.reservationId;
+  try {
+    totals = await redeemPointsStep(ctx, deps, { id, cart, points: input.loyaltyPoints, totals });
+  } catch (err) {
+    await compensateCheckout(
+      deps,
+      ctx,
+      { id, reservationId, authorizeStarted: false, pointsRedeemStarted },
+      errorCode(err),
+    );
+    throw err;
+  }
 
   let authorizeStarted = false;
   try {
@@ -240,7 +256,12 @@ export async function runCheckout(
         now(),
       );
       await checkouts.update(deps.db, id, { reservationId, paymentId: auth.paymentId, now: now() });
-      await compensateCheckout(deps, ctx, { id, reservationId, authorizeStarted: false }, 'payment_declined');
+      await compensateCheckout(
+        deps,
+        ctx,
+        { id, reservationId, authorizeStarted: false, pointsRedeemStarted },
+        'payment_declined',
+      );
       // A decline is a final outcome with a side effect: stored and replayed for this key (Stripe).
       return declined(auth.detail, auth.paymentId);
     }
@@ -307,7 +328,12 @@ export async function runCheckout(
     await createOrder(deps, cart, order, orderItems, view, claim, completedSteps);
     return { status: 201, body: view };
   } catch (err) {
-    await compensateCheckout(deps, ctx, { id, reservationId, authorizeStarted }, errorCode(err));
+    await compensateCheckout(
+      deps,
+      ctx,
+      { id, reservationId, authorizeStarted, pointsRedeemStarted },
+      errorCode(err),
+    );
     if (err instanceof AppError && err.code === 'payment_unavailable')
       throw new AppError(
         'unavailable',

@@ -10,6 +10,7 @@ import type { ShippingClient } from '../../shipping/contract/client.js';
 import type { WarehouseClient } from '../../warehouse/contract/client.js';
 import type { OrderDB } from '../data/tables.js';
 import type { CapturePolicy } from '../domain/capture-policy.js';
+import type { LoyaltyPort } from './loyalty-redemption.step.js';
 import type { OrderMetrics } from './order.metrics.js';
 
 /**
@@ -33,6 +34,8 @@ export interface OrderDeps {
   warehouse: WarehousePort;
   shipping: ShippingPort;
   payment: PaymentPort;
+  /** Points as a discount at checkout; absent when loyalty is not in this process. */
+  loyalty?: LoyaltyPort | undefined;
 }
 
 /** What the order lifecycle (capture, confirmation, cancellation, jobs) works with beside OrderDeps. */

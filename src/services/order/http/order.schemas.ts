@@ -119,6 +119,15 @@ export const checkoutBody = z
         token: z.string().min(1).max(200).optional(),
       })
       .strict(),
+    loyaltyPoints: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000_000)
+      .optional()
+      .describe(
+        'Loyalty points to pay with (customers only): a discount on the merchandise, given back if the checkout fails or the order is cancelled; 409 insufficient_points, 422 points_exceed_order / loyalty_requires_customer',
+      ),
   })
   .strict();
 export const ownerHeaders = z.looseObject({ 'x-cart-token': z.string().max(200).optional() });
