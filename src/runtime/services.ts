@@ -15,6 +15,8 @@ import type { PaymentClient } from '../services/payment/contract/client.js';
 import { createPaymentModule } from '../services/payment/module.js';
 import type { PricingClient } from '../services/pricing/contract/client.js';
 import { createPricingModule } from '../services/pricing/module.js';
+import type { PromotionClient } from '../services/promotion/contract/client.js';
+import { createPromotionModule } from '../services/promotion/module.js';
 import type { ShippingClient } from '../services/shipping/contract/client.js';
 import { createShippingModule } from '../services/shipping/module.js';
 import type { UserClient } from '../services/user/contract/client.js';
@@ -33,6 +35,7 @@ export interface Clients {
   warehouse: WarehouseClient;
   shipping: ShippingClient;
   payment: PaymentClient;
+  promotion: PromotionClient;
   order: OrderClient;
   fulfillment: FulfillmentClient;
 }
@@ -142,6 +145,9 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
       }),
   },
   payment: { needs: [], create: (deps) => createPaymentModule(deps) },
+  // Segment conditions need the customer service's segments: wired when it offers them (until then
+  // a segment-bound promotion is refused with 400 segments_unavailable, never evaluated blindly).
+  promotion: { needs: [], create: (deps) => createPromotionModule(deps) },
   order: {
     needs: ['catalog', 'pricing', 'warehouse', 'shipping', 'payment'],
     create: (deps, clients, enabled) =>
@@ -152,6 +158,9 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
         warehouse: clients.warehouse!,
         shipping: clients.shipping!,
         payment: clients.payment!,
+        // Without the promotion service in this process carts carry no discounts and a code is 422
+        // promotions_unavailable.
+        ...(enabled.has('promotion') ? { promotions: clients.promotion! } : {}),
         // Without fulfillment in this process nothing can have shipped: no fulfillments.
         fulfillments: {
           forOrder: async (orderId) =>

@@ -6,6 +6,7 @@ import type { PaymentClient } from '../payment/contract/client.js';
 import type { ShippingClient } from '../shipping/contract/client.js';
 import { captureCompensations } from './app/capture.js';
 import { checkoutCompensations } from './app/checkout.compensation.js';
+import { promotionCompensations } from './app/checkout.promotion-step.js';
 import { purgeIdempotencyKeys, recoverAbandonedCheckouts } from './app/checkout-recovery.js';
 import {
   type CatalogPort,
@@ -14,6 +15,7 @@ import {
   type OrderDeps,
   type PaymentPort,
   type PricingPort,
+  type PromotionPort,
   type ShippingPort,
   type WarehousePort,
 } from './app/deps.js';
@@ -42,6 +44,8 @@ export type OrderModuleDeps = PlatformDeps<OrderDB> & {
   warehouse: WarehousePort;
   shipping: ShippingPort & Pick<ShippingClient, 'shipmentsForOrder'>;
   payment: PaymentPort & Pick<PaymentClient, 'capture'>;
+  /** Discounts of carts and orders; absent: none (the promotion service is not in this process). */
+  promotions?: PromotionPort | undefined;
   /** Built after order (it reacts to order events): resolved per call. */
   fulfillments: Pick<FulfillmentClient, 'forOrder'>;
 };
@@ -61,6 +65,7 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
     warehouse: deps.warehouse,
     shipping: deps.shipping,
     payment: deps.payment,
+    promotions: deps.promotions,
   };
   const batch = deps.config.ORDER_JOB_BATCH_SIZE;
   const lifecycle: LifecycleDeps = {
@@ -139,7 +144,11 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
       ...deliveryJobs(lifecycle),
       returnCompensationJob(returns),
     ],
-    compensations: { ...checkoutCompensations(app), ...captureCompensations(lifecycle) },
+    compensations: {
+      ...checkoutCompensations(app),
+      ...promotionCompensations(app),
+      ...captureCompensations(lifecycle),
+    },
     client,
     async stop() {
       await kicks.stop();

@@ -38,6 +38,9 @@ export async function recoverCheckout(deps: OrderDeps, ctx: Ctx, checkoutId: str
       // The saga records `authorize` only with its outcome: whether it started is not known, so
       // every live payment of the checkout is voided (none: nothing to do).
       authorizeStarted: true,
+      // Whether the promotion step ran is not recorded before it answers: release by order id
+      // (idempotent; nothing reserved → nothing released).
+      promotionsReserved: true,
     },
     'abandoned: the checkout did not finish within its lease',
   );

@@ -8,6 +8,7 @@ import {
 } from '../../../platform/eventing/index.js';
 import type { PaymentView } from '../../payment/contract/client.js';
 import { checkoutRepository as checkouts } from '../data/checkout.repository.js';
+import { releaseCheckoutPromotions } from './checkout.promotion-step.js';
 import { compensationPolicy, type OrderDeps, SAGA_TYPE } from './deps.js';
 
 /** Payment states that still hold or may still take money: these must be voided on failure. */
@@ -59,7 +60,13 @@ export async function releaseCheckoutReservation(
 export async function compensateCheckout(
   deps: OrderDeps,
   ctx: Ctx,
-  checkout: { id: string; reservationId: string | null; authorizeStarted: boolean },
+  checkout: {
+    id: string;
+    reservationId: string | null;
+    authorizeStarted: boolean;
+    /** Recovery passes true: releasing usage that was never reserved changes nothing. */
+    promotionsReserved: boolean;
+  },
   reason: string,
 ): Promise<void> {
   const now = () => deps.clock.now();
@@ -116,6 +123,8 @@ export async function compensateCheckout(
       releaseCheckoutReservation(deps, ctx, reservationId, 'checkout_failed'),
     );
   }
+  // Promotion usage last: it was reserved first (reverse order of the steps).
+  if (checkout.promotionsReserved) await releaseCheckoutPromotions(deps, ctx, checkout.id);
   await checkouts.update(deps.db, checkout.id, { status: 'failed', now: now() });
 }
 
