@@ -32,9 +32,7 @@ export interface PromoWorld extends OrderWorld {
     cart: { id: string; headers: Record<string, string> },
     payment?: object,
   ): Promise<LightMyRequestResponse>;
-  stats(
-    id: string,
-  ): Promise<{
+  stats(id: string): Promise<{
     uses: number;
     discountGiven: string;
     revenue: string;
