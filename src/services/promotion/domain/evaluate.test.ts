@@ -6,7 +6,7 @@ import { findConflicts, resolveStacking } from './stacking.js';
 
 const at = new Date('2026-06-01T12:00:00Z');
 let seq = 0;
-const rule = (over: Partial<PromotionRule> = {}): RuleWithUsage => ({
+const rule = (over: Partial<RuleWithUsage> = {}): RuleWithUsage => ({
   id: `00000000-0000-7000-8000-${String(++seq).padStart(12, '0')}`,
   code: null,
   name: 'r',
@@ -95,7 +95,7 @@ describe('computeDiscount (PM-P0-02: exact, never above the line)', () => {
   ])('$name', ({ r, lines: expected, shipping }) => {
     const split = computeDiscount(r, lines, full, 500n);
     expect(split).toEqual({ lines: expected, shipping });
-    split.lines.forEach((d, i) => expect(d).toBeLessThanOrEqual(full[i]!));
+    for (const [i, d] of split.lines.entries()) expect(d).toBeLessThanOrEqual(full[i]!);
   });
 });
 
