@@ -1,4 +1,5 @@
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { createPromotion } from './app/admin-promotions.js';
 import type { PromotionDeps } from './app/deps.js';
 import { quotePromotions } from './app/quote.js';
 import { releaseCheckoutUsage, reserveUsage } from './app/usage.js';
@@ -34,6 +35,26 @@ export function createPromotionModule(deps: PromotionModuleDeps): ServiceModule<
     reserve: (ctx, request) => reserveUsage(ctx, app, request),
     release: async (_ctx, orderId, reason) => {
       await releaseCheckoutUsage(app, orderId, reason);
+    },
+    async createPromotion(ctx, input) {
+      const row = await createPromotion(ctx, app, {
+        code: input.code === undefined ? null : normalizeCode(input.code),
+        name: input.name,
+        type: input.type,
+        value: input.value,
+        currency: input.currency ?? null,
+        buyQuantity: null,
+        getQuantity: null,
+        conditions: input.conditions ?? {},
+        usageLimit: null,
+        perCustomerLimit: null,
+        budget: null,
+        startsAt: null,
+        endsAt: null,
+        stackable: input.stackable ?? false,
+        priority: input.priority ?? 0,
+      });
+      return { id: row.id };
     },
   };
   return {

@@ -86,6 +86,20 @@ export type ReserveResult =
   | { ok: true }
   | { ok: false; promotionId: string; code: string | null; reason: RefusalReason };
 
+/** A promotion created through the client (demo seed); the admin API takes the full set of fields. */
+export interface NewPromotion {
+  /** Absent: automatic. */
+  code?: string | undefined;
+  name: string;
+  type: 'percentage' | 'fixed' | 'free_shipping' | 'buy_x_get_y';
+  /** Whole percent, or minor units for `fixed`. */
+  value: bigint;
+  currency?: string | undefined;
+  conditions?: { minSubtotal?: bigint; skus?: string[]; categories?: string[] } | undefined;
+  stackable?: boolean | undefined;
+  priority?: number | undefined;
+}
+
 /**
  * The promotion service as carts and the checkout saga see it. `quote` is ONE call per cart
  * evaluation, whatever the number of lines (OR-P1-06). `reserve` takes usage for every promotion of
@@ -99,6 +113,8 @@ export interface PromotionClient {
   reserve(ctx: Ctx, request: ReserveRequest): Promise<ReserveResult>;
   /** Releases the order's reserved (not yet confirmed) usage; a no-op when there is none. */
   release(ctx: Ctx, orderId: string, reason: string): Promise<void>;
+  /** Validated and conflict-checked like POST /admin/promotions. */
+  createPromotion(ctx: Ctx, input: NewPromotion): Promise<{ id: string }>;
 }
 
 /** Codes are compared upper-case without surrounding spaces. */
