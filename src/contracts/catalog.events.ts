@@ -69,24 +69,6 @@ export const priceChanged = defineEvent({
   }),
 });
 
-export const promotionUsageChanged = defineEvent({
-  topic: 'promotion.usage.changed',
-  version: 1,
-  publisher: 'promotion',
-  consumers: [],
-  deferredConsumers: { analytics: NOT_BUILT.analytics },
-  key: 'promotion id',
-  description: 'Promotion usage reserved, confirmed or released.',
-  schema: z.object({
-    promotionId: id,
-    orderId: id,
-    customerId: id.nullable(),
-    change: z.enum(['reserved', 'confirmed', 'released']),
-    discount: money,
-    occurredAt,
-  }),
-});
-
 export const reviewPublished = defineEvent({
   topic: 'review.review.published',
   version: 1,

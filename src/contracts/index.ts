@@ -6,6 +6,7 @@ import * as logistics from './logistics.events.js';
 import * as loyalty from './loyalty.events.js';
 import * as order from './order.events.js';
 import * as payment from './payment.events.js';
+import * as promotion from './promotion.events.js';
 
 export type { EventContract, ServiceName } from './contract.js';
 export { defineEvent } from './contract.js';
@@ -22,6 +23,7 @@ export const eventContracts = [
   ...Object.values(payment),
   ...Object.values(logistics),
   ...Object.values(loyalty),
+  ...Object.values(promotion),
 ] as const;
 
 type AnyContract = (typeof eventContracts)[number];

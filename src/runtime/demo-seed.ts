@@ -147,12 +147,33 @@ export async function seedDemoData(clients: Partial<Clients>, logger: Logger): P
       }
     }
   }
+  if (clients.promotion) {
+    // One code and one automatic promotion (docs/promotions.md): at different priorities, so
+    // they do not conflict; the code is exclusive and wins when both apply.
+    await clients.promotion.createPromotion(ctx, {
+      code: 'WELCOME10',
+      name: '10% off your order',
+      type: 'percentage',
+      value: 10n,
+      priority: 10,
+    });
+    await clients.promotion.createPromotion(ctx, {
+      name: 'Free shipping from 50 USD',
+      type: 'free_shipping',
+      value: 0n,
+      currency: 'USD',
+      conditions: { minSubtotal: 5000n },
+      stackable: true,
+      priority: 5,
+    });
+  }
   logger.info(
     {
       categories: CATEGORIES.length,
       products: PRODUCTS.length,
       priced: Boolean(clients.pricing),
       warehouses: clients.warehouse ? WAREHOUSES.length : 0,
+      promotions: clients.promotion ? 2 : 0,
     },
     'demo store seeded',
   );

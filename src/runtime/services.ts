@@ -19,6 +19,8 @@ import type { PaymentClient } from '../services/payment/contract/client.js';
 import { createPaymentModule } from '../services/payment/module.js';
 import type { PricingClient } from '../services/pricing/contract/client.js';
 import { createPricingModule } from '../services/pricing/module.js';
+import type { PromotionClient } from '../services/promotion/contract/client.js';
+import { createPromotionModule } from '../services/promotion/module.js';
 import type { ShippingClient } from '../services/shipping/contract/client.js';
 import { createShippingModule } from '../services/shipping/module.js';
 import type { UserClient } from '../services/user/contract/client.js';
@@ -37,6 +39,7 @@ export interface Clients {
   warehouse: WarehouseClient;
   shipping: ShippingClient;
   payment: PaymentClient;
+  promotion: PromotionClient;
   order: OrderClient;
   fulfillment: FulfillmentClient;
   analytics: AnalyticsClient;
@@ -155,6 +158,18 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
   // Reacts to customer and order events and calls no other service; built before order, whose
   // checkout redeems points through it when it runs in the same process.
   loyalty: { needs: [], create: (deps) => createLoyaltyModule(deps) },
+  // Segment conditions use the customer service's segments when it runs in this process (else a
+  // segment-bound promotion is refused with 400 segments_unavailable, never evaluated blindly).
+  promotion: {
+    needs: [],
+    create: (deps, clients, enabled) =>
+      createPromotionModule({
+        ...deps,
+        ...(enabled.has('customer')
+          ? { segments: { segmentIdsOf: (ctx, id) => clients.customer!.segmentIdsOf(ctx, id) } }
+          : {}),
+      }),
+  },
   order: {
     needs: ['catalog', 'pricing', 'warehouse', 'shipping', 'payment'],
     create: (deps, clients, enabled) =>
@@ -165,6 +180,9 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
         warehouse: clients.warehouse!,
         shipping: clients.shipping!,
         payment: clients.payment!,
+        // Without the promotion service in this process carts carry no discounts and a code is 422
+        // promotions_unavailable.
+        ...(enabled.has('promotion') ? { promotions: clients.promotion! } : {}),
         // Without fulfillment in this process nothing can have shipped: no fulfillments.
         fulfillments: {
           forOrder: async (orderId) =>

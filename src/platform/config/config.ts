@@ -124,6 +124,10 @@ export const settingsSchema = z.object({
   WAREHOUSE_JOB_BATCH_SIZE: int(1, 100_000).default(500),
   // GeoNames postal-code files (export/zip): allocation by postal-code centroid where they cover it.
   WAREHOUSE_POSTAL_CENTROIDS_FILES: csv.default([]),
+  // Promotions (docs/promotions.md): the largest fixed discount a rule may give, in minor units
+  // (PM-P0-02), and how many codes one cart may hold.
+  PROMOTION_FIXED_MAX_AMOUNT: int(1, Number.MAX_SAFE_INTEGER).default(100_000),
+  PROMOTION_MAX_CODES_PER_CART: int(1, 20).default(5),
   // Checkout (order service): how long a card/COD checkout holds stock while payment completes.
   CHECKOUT_PAYMENT_WINDOW_MINUTES: int(1, 7 * 24 * 60).default(30),
   CHECKOUT_BANK_TRANSFER_WINDOW_HOURS: int(1, 30 * 24).default(72),

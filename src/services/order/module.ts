@@ -7,6 +7,7 @@ import type { PaymentClient } from '../payment/contract/client.js';
 import type { ShippingClient } from '../shipping/contract/client.js';
 import { captureCompensations } from './app/capture.js';
 import { checkoutCompensations } from './app/checkout.compensation.js';
+import { promotionCompensations } from './app/checkout.promotion-step.js';
 import { purgeIdempotencyKeys, recoverAbandonedCheckouts } from './app/checkout-recovery.js';
 import {
   type CatalogPort,
@@ -15,6 +16,7 @@ import {
   type OrderDeps,
   type PaymentPort,
   type PricingPort,
+  type PromotionPort,
   type ShippingPort,
   type WarehousePort,
 } from './app/deps.js';
@@ -46,6 +48,8 @@ export type OrderModuleDeps = PlatformDeps<OrderDB> & {
   warehouse: WarehousePort;
   shipping: ShippingPort & Pick<ShippingClient, 'shipmentsForOrder'>;
   payment: PaymentPort & Pick<PaymentClient, 'capture'>;
+  /** Discounts of carts and orders; absent: none (the promotion service is not in this process). */
+  promotions?: PromotionPort | undefined;
   /** Built after order (it reacts to order events): resolved per call. */
   fulfillments: Pick<FulfillmentClient, 'forOrder'>;
   /** Points at checkout; absent when loyalty is not in this process. */
@@ -68,6 +72,7 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
     shipping: deps.shipping,
     payment: deps.payment,
     loyalty: deps.loyalty,
+    promotions: deps.promotions,
   };
   const batch = deps.config.ORDER_JOB_BATCH_SIZE;
   const lifecycle: LifecycleDeps = {
@@ -150,7 +155,11 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
       ...deliveryJobs(lifecycle),
       returnCompensationJob(returns),
     ],
-    compensations: { ...checkoutCompensations(app), ...captureCompensations(lifecycle) },
+    compensations: {
+      ...checkoutCompensations(app),
+      ...promotionCompensations(app),
+      ...captureCompensations(lifecycle),
+    },
     client,
     async stop() {
       await kicks.stop();

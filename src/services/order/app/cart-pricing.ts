@@ -1,10 +1,13 @@
+import { systemCtx } from '../../../platform/context.js';
 import { type Money, toJson, zero } from '../../../platform/money.js';
 import type { ReadOptions } from '../../../platform/read-options.js';
 import type { ShippingAddress } from '../../../platform/validation/address.js';
 import type { Product } from '../../catalog/contract/client.js';
 import type { QuoteLine } from '../../pricing/contract/client.js';
+import type { PromotionQuote } from '../../promotion/contract/client.js';
 import type { RateRequest, ShippingOption } from '../../shipping/contract/client.js';
 import type { CartItemRow, CartRow } from '../data/cart.repository.js';
+import { orderRepository } from '../data/order.repository.js';
 import { computeTotals, parcelWeightGrams, type Totals, taxableAmount } from '../domain/cart-totals.js';
 import type { OrderDeps } from './deps.js';
 
@@ -20,6 +23,8 @@ export interface PricedCart {
   /** True when a method is chosen but the carrier no longer offers it for this cart. */
   shippingUnavailable: boolean;
   taxRateBps: number;
+  /** The promotions evaluation (null: no promotion service in this process, or nothing to evaluate). */
+  promotions: PromotionQuote | null;
   totals: Totals;
 }
 
@@ -49,7 +54,8 @@ export async function priceCart(
       )) ?? null;
     shippingUnavailable = shipping === null;
   }
-  const discount = zero(currency);
+  const promotions = await quoteCartPromotions(deps, cart, lines, shipping);
+  const discount = promotions ? promotions.discount : zero(currency);
   const shippingAmount = shipping ? shipping.price : zero(currency);
   let tax = zero(currency);
   let taxRateBps = 0;
@@ -71,8 +77,41 @@ export async function priceCart(
     shipping,
     shippingUnavailable,
     taxRateBps,
+    promotions,
     totals: computeTotals(subtotal, discount, shippingAmount, tax),
   };
+}
+
+/**
+ * ONE promotion evaluation for the whole cart (OR-P1-06): automatic promotions and the cart's codes
+ * over its priced lines and chosen shipping. The discount it returns is part of the totals, and
+ * tax is charged on what remains (docs/promotions.md).
+ */
+async function quoteCartPromotions(
+  deps: OrderDeps,
+  cart: CartRow,
+  lines: PricedCart['lines'],
+  shipping: ShippingOption | null,
+): Promise<PromotionQuote | null> {
+  if (!deps.promotions) return null;
+  const priced = lines.filter((l) => l.quote !== undefined);
+  if (priced.length === 0 && cart.promotion_codes.length === 0) return null;
+  const firstOrder = cart.customer_id ? !(await orderRepository.hasOrder(deps.db, cart.customer_id)) : false;
+  return deps.promotions.quote(systemCtx(deps.logger, 'order.cart-pricing'), {
+    currency: cart.currency,
+    customerId: cart.customer_id,
+    firstOrder,
+    codes: cart.promotion_codes,
+    lines: priced.map(({ item, product, quote }) => ({
+      lineId: item.id,
+      sku: item.sku,
+      category: product?.category ?? null,
+      quantity: item.quantity,
+      unitPrice: quote!.unitPrice,
+      lineTotal: quote!.lineTotal,
+    })),
+    shipping: shipping ? shipping.price : null,
+  });
 }
 
 /** Products (one bulk read) and prices (ONE quote) of the cart's lines, with parcel weight. */

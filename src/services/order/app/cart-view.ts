@@ -1,4 +1,4 @@
-import { toJson } from '../../../platform/money.js';
+import { toJson, zero } from '../../../platform/money.js';
 import type { CartItemRow, CartRow } from '../data/cart.repository.js';
 import type { PricedCart } from './cart-pricing.js';
 import { totalsJson } from './cart-pricing.js';
@@ -18,9 +18,37 @@ export function toCartView(cart: CartRow, priced: PricedCart) {
       quantity: item.quantity,
       unitPrice: quote ? toJson(quote.unitPrice) : null,
       lineTotal: quote ? toJson(quote.lineTotal) : null,
+      discount: toJson(priced.promotions?.lineDiscounts.get(item.id) ?? zero(cart.currency)),
     })),
-    /** Promotions plug in here (issue of the promotion service). */
-    discounts: [] as { code: string; amount: ReturnType<typeof toJson> }[],
+    // Every applied promotion (automatic ones have no code); `totals.discount` is their sum.
+    discounts: (priced.promotions?.applied ?? []).map((p) => ({
+      promotionId: p.promotionId,
+      code: p.code,
+      name: p.name,
+      type: p.type,
+      amount: toJson(p.amount),
+      shippingAmount: toJson(p.shippingAmount),
+    })),
+    // Each entered code: applied, or refused with a stable reason (docs/promotions.md).
+    promotionCodes: cart.promotion_codes.map((code) => {
+      const refused = priced.promotions?.refused.find((r) => r.code === code);
+      if (refused)
+        return {
+          code,
+          status: 'refused' as const,
+          reason: refused.reason,
+          condition: refused.condition ?? null,
+        };
+      const applied = priced.promotions?.applied.some((p) => p.code === code) ?? false;
+      return applied
+        ? { code, status: 'applied' as const, reason: null, condition: null }
+        : {
+            code,
+            status: 'refused' as const,
+            reason: 'condition_not_met' as const,
+            condition: 'items' as const,
+          };
+    }),
     unpricedSkus: priced.missing,
     shippingAddress: cart.shipping_address,
     shippingMethod: priced.shipping

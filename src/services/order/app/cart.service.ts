@@ -4,6 +4,7 @@ import { AppError, conflict, notFound } from '../../../platform/errors/app-error
 import { transaction } from '../../../platform/eventing/index.js';
 import { newId } from '../../../platform/ids.js';
 import { type AddressInput, validateAddress } from '../../../platform/validation/address.js';
+import { normalizeCode } from '../../promotion/contract/client.js';
 import type { ShippingOption } from '../../shipping/contract/client.js';
 import {
   type CartItemRow,
@@ -237,6 +238,64 @@ export async function setShippingMethod(
     if (!a || !b || a.country !== b.country || a.postalCode !== b.postalCode)
       throw conflict('The shipping address changed; fetch the shipping options again');
     return { cart: await carts.setShippingOption(tx, locked.id, optionId) };
+  });
+  return cartView(deps, updated.cart, updated.items);
+}
+
+const promotionsUnavailable = () =>
+  new AppError('unprocessable', 'promotions_unavailable', 'Promotions are not available in this deployment');
+
+/**
+ * POST /carts/{id}/promotions: keeps the code on the cart (upper case, at most
+ * PROMOTION_MAX_CODES_PER_CART). A code no live promotion has is 422 `unknown_promotion_code` and is
+ * not kept; a known code that does not apply now is kept and shown as refused with its reason, so
+ * it applies by itself once the cart meets it (docs/promotions.md).
+ */
+export async function addPromotionCode(
+  _ctx: Ctx,
+  deps: OrderDeps,
+  id: string,
+  who: Requester,
+  rawCode: string,
+  ifMatch: number | undefined,
+): Promise<CartView> {
+  if (!deps.promotions) throw promotionsUnavailable();
+  await loadOwnedCart(deps, id, who);
+  const code = normalizeCode(rawCode);
+  const [known] = await deps.promotions.knownCodes([code]);
+  if (!known)
+    throw new AppError('unprocessable', 'unknown_promotion_code', `No promotion has the code ${code}`, {
+      fields: [{ path: 'body.code', message: 'no such promotion code' }],
+    });
+  const max = deps.config.PROMOTION_MAX_CODES_PER_CART;
+  const updated = await mutate(deps, id, who, ifMatch, async (tx, cart) => {
+    if (cart.promotion_codes.includes(code)) return {};
+    if (cart.promotion_codes.length >= max)
+      throw new AppError('unprocessable', 'too_many_promotion_codes', `A cart holds at most ${max} codes`);
+    return { cart: await carts.setPromotionCodes(tx, cart.id, [...cart.promotion_codes, code]) };
+  });
+  return cartView(deps, updated.cart, updated.items);
+}
+
+/** DELETE /carts/{id}/promotions/{code}: 404 when the cart does not hold the code. */
+export async function removePromotionCode(
+  _ctx: Ctx,
+  deps: OrderDeps,
+  id: string,
+  who: Requester,
+  rawCode: string,
+  ifMatch: number | undefined,
+): Promise<CartView> {
+  const code = normalizeCode(rawCode);
+  const updated = await mutate(deps, id, who, ifMatch, async (tx, cart) => {
+    if (!cart.promotion_codes.includes(code)) throw notFound('Promotion code on the cart', code);
+    return {
+      cart: await carts.setPromotionCodes(
+        tx,
+        cart.id,
+        cart.promotion_codes.filter((c) => c !== code),
+      ),
+    };
   });
   return cartView(deps, updated.cart, updated.items);
 }

@@ -39,6 +39,9 @@ export async function recoverCheckout(deps: OrderDeps, ctx: Ctx, checkoutId: str
       // every live payment of the checkout is voided (none: nothing to do).
       authorizeStarted: true,
       pointsRedeemStarted: steps.has('redeem-points'),
+      // Whether the promotion step ran is not recorded before it answers: release by order id
+      // (idempotent; nothing reserved → nothing released).
+      promotionsReserved: true,
     },
     'abandoned: the checkout did not finish within its lease',
   );

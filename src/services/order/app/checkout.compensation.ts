@@ -8,6 +8,7 @@ import {
 } from '../../../platform/eventing/index.js';
 import type { PaymentView } from '../../payment/contract/client.js';
 import { checkoutRepository as checkouts } from '../data/checkout.repository.js';
+import { releaseCheckoutPromotions } from './checkout.promotion-step.js';
 import { compensationPolicy, type OrderDeps, SAGA_TYPE } from './deps.js';
 import { ACTION_RELEASE_POINTS, REDEEM_STEP, releasePoints } from './loyalty-redemption.step.js';
 
@@ -66,6 +67,8 @@ export async function compensateCheckout(
     authorizeStarted: boolean;
     /** Loyalty points were (perhaps) redeemed: give them back. */
     pointsRedeemStarted?: boolean;
+    /** Recovery passes true: releasing usage that was never reserved changes nothing. */
+    promotionsReserved: boolean;
   },
   reason: string,
 ): Promise<void> {
@@ -127,6 +130,8 @@ export async function compensateCheckout(
       releaseCheckoutReservation(deps, ctx, reservationId, 'checkout_failed'),
     );
   }
+  // Promotion usage last: it was reserved first (reverse order of the steps).
+  if (checkout.promotionsReserved) await releaseCheckoutPromotions(deps, ctx, checkout.id);
   await checkouts.update(deps.db, checkout.id, { status: 'failed', now: now() });
 }
 

@@ -23,6 +23,13 @@ import { orderRepository as orders } from '../data/order.repository.js';
 import { aggregateBySku } from '../domain/cart-totals.js';
 import { type PricedCart, priceCart } from './cart-pricing.js';
 import { compensateCheckout } from './checkout.compensation.js';
+import {
+  assertEnteredCodesHold,
+  orderPromotions,
+  releaseCheckoutPromotions,
+  reserveCheckoutPromotions,
+  splitLineDiscount,
+} from './checkout.promotion-step.js';
 import { CHECKOUT_SCOPE, type OrderDeps, SAGA_TYPE } from './deps.js';
 import { assertRedeemable, redeemPointsStep } from './loyalty-redemption.step.js';
 import { type OrderView, toOrderView } from './order-view.js';
@@ -77,6 +84,7 @@ async function validateAndQuote(deps: OrderDeps, cart: CartRow): Promise<PricedC
     });
   if (!priced.shipping)
     throw unprocessable('shipping_option_unavailable', 'The chosen shipping method is no longer offered');
+  assertEnteredCodesHold(priced);
   return { ...priced, cart };
 }
 
@@ -92,7 +100,12 @@ function orderItemsFrom(orderId: string, priced: PricedCart, allocations: Alloca
         'allocation_mismatch',
         `Warehouse allocated ${allocated} of ${item.quantity} ${item.sku}`,
       );
-    for (const a of mine) {
+    // The line's discount split over its warehouse rows by quantity (exact: PM-P0-02).
+    const shares = splitLineDiscount(
+      priced.promotions?.lineDiscounts.get(item.id),
+      mine.map((a) => a.quantity),
+    );
+    for (const [k, a] of mine.entries()) {
       const unit = quote!.unitPrice;
       rows.push({
         id: newId(),
@@ -104,6 +117,7 @@ function orderItemsFrom(orderId: string, priced: PricedCart, allocations: Alloca
         unit_price: unit.amount,
         line_total: multiply(unit, a.quantity).amount,
         warehouse_id: a.warehouseId,
+        discount: shares[k]!,
       });
     }
   }
@@ -191,6 +205,16 @@ export async function runCheckout(
   let totals = q.totals;
   const pointsRedeemStarted = Boolean(input.loyaltyPoints);
 
+  // Reserve promotion usage (PM-P0-01), undone by releasing it if a later step fails.
+  const promotionsReserved = await reserveCheckoutPromotions(deps, ctx, id, cart, q).catch(
+    async (err: unknown) => {
+      await checkouts.update(deps.db, id, { status: 'failed', error: errorCode(err), now: now() });
+      throw err;
+    },
+  );
+  const undoPromotions = () =>
+    promotionsReserved ? releaseCheckoutPromotions(deps, ctx, id) : Promise.resolve();
+
   // Reserve stock (G1: the warehouse reserves all-or-nothing with conditional updates).
   const ttlSeconds = holdSeconds(deps, input.payment.method);
   const dueSeconds = paymentWindowSeconds(deps, input.payment.method);
@@ -206,11 +230,13 @@ export async function runCheckout(
     .catch(async (err: unknown) => {
       // A thrown reserve took nothing (warehouse reserves in one transaction); record and rethrow.
       await step('reserve', 'failed', undefined, String((err as Error).message ?? err));
+      await undoPromotions();
       await checkouts.update(deps.db, id, { status: 'failed', error: 'reserve failed', now: now() });
       throw err;
     });
   if (!reserved.ok) {
     await step('reserve', 'failed', { unavailable: reserved.unavailable });
+    await undoPromotions();
     await checkouts.update(deps.db, id, { status: 'failed', error: 'out_of_stock', now: now() });
     throw new AppError('conflict', 'out_of_stock', 'Not enough stock for some items', {
       extra: { unavailable: reserved.unavailable },
@@ -223,7 +249,7 @@ export async function runCheckout(
     await compensateCheckout(
       deps,
       ctx,
-      { id, reservationId, authorizeStarted: false, pointsRedeemStarted },
+      { id, reservationId, authorizeStarted: false, pointsRedeemStarted, promotionsReserved },
       errorCode(err),
     );
     throw err;
@@ -259,7 +285,7 @@ export async function runCheckout(
       await compensateCheckout(
         deps,
         ctx,
-        { id, reservationId, authorizeStarted: false, pointsRedeemStarted },
+        { id, reservationId, authorizeStarted: false, pointsRedeemStarted, promotionsReserved },
         'payment_declined',
       );
       // A decline is a final outcome with a side effect: stored and replayed for this key (Stripe).
@@ -323,6 +349,7 @@ export async function runCheckout(
       completed_at: null,
       all_fulfillments_shipped_at: null,
       all_shipments_delivered_at: null,
+      promotions: orderPromotions(q),
     };
     const view = toOrderView(order, orderItems);
     await createOrder(deps, cart, order, orderItems, view, claim, completedSteps);
@@ -331,7 +358,7 @@ export async function runCheckout(
     await compensateCheckout(
       deps,
       ctx,
-      { id, reservationId, authorizeStarted, pointsRedeemStarted },
+      { id, reservationId, authorizeStarted, pointsRedeemStarted, promotionsReserved },
       errorCode(err),
     );
     if (err instanceof AppError && err.code === 'payment_unavailable')
@@ -362,10 +389,17 @@ async function createOrder(
     // The cart must be exactly what was quoted: a change (or a parallel checkout) since then loses.
     if (!(await carts.markCheckedOut(tx, cart.id, cart.version, order.created_at)))
       throw conflict('The cart changed during checkout; review it and check out again', 'cart_changed');
-    const { created_at, updated_at, payment_due_at, shipping_address, ...rest } = order;
+    const { created_at, updated_at, payment_due_at, shipping_address, promotions, ...rest } = order;
     await orders.insertOrder(
       tx,
-      { ...rest, created_at, updated_at, payment_due_at, shipping_address: JSON.stringify(shipping_address) },
+      {
+        ...rest,
+        created_at,
+        updated_at,
+        payment_due_at,
+        shipping_address: JSON.stringify(shipping_address),
+        promotions: JSON.stringify(promotions),
+      },
       items,
     );
     await tx.publish('orders.order.status_changed', order.id, {

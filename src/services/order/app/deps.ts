@@ -6,6 +6,7 @@ import type { CatalogClient } from '../../catalog/contract/client.js';
 import type { FulfillmentClient } from '../../fulfillment/contract/client.js';
 import type { PaymentClient } from '../../payment/contract/client.js';
 import type { PricingClient } from '../../pricing/contract/client.js';
+import type { PromotionClient } from '../../promotion/contract/client.js';
 import type { ShippingClient } from '../../shipping/contract/client.js';
 import type { WarehouseClient } from '../../warehouse/contract/client.js';
 import type { OrderDB } from '../data/tables.js';
@@ -22,6 +23,7 @@ export type PricingPort = Pick<PricingClient, 'quote' | 'unitPrices' | 'tax'>;
 export type WarehousePort = Pick<WarehouseClient, 'reserve' | 'release' | 'restock'>;
 export type ShippingPort = Pick<ShippingClient, 'options' | 'quote'>;
 export type PaymentPort = Pick<PaymentClient, 'authorize' | 'void' | 'paymentsForOrder' | 'refund'>;
+export type PromotionPort = Pick<PromotionClient, 'quote' | 'knownCodes' | 'reserve' | 'release'>;
 
 /** What the order service's use cases work with; built once in module.ts. Other services only via their contracts. */
 export interface OrderDeps {
@@ -36,6 +38,8 @@ export interface OrderDeps {
   payment: PaymentPort;
   /** Points as a discount at checkout; absent when loyalty is not in this process. */
   loyalty?: LoyaltyPort | undefined;
+  /** Absent when the promotion service is not part of the process: no discounts, codes refused. */
+  promotions?: PromotionPort | undefined;
 }
 
 /** What the order lifecycle (capture, confirmation, cancellation, jobs) works with beside OrderDeps. */

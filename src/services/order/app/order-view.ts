@@ -28,6 +28,7 @@ export function toOrderView(
       quantity: i.quantity,
       unitPrice: m(i.unit_price),
       lineTotal: m(i.line_total),
+      discount: m(i.discount),
       warehouseId: i.warehouse_id,
     })),
     totals: {
@@ -37,6 +38,15 @@ export function toOrderView(
       tax: m(order.tax),
       total: m(order.total),
     },
+    // The promotions the order was placed with; `totals.discount` is their sum (docs/promotions.md).
+    discounts: order.promotions.map((p) => ({
+      promotionId: p.promotionId,
+      code: p.code,
+      name: p.name,
+      type: p.type,
+      amount: m(BigInt(p.amount)),
+      shippingAmount: m(BigInt(p.shippingAmount)),
+    })),
     shippingAddress: order.shipping_address,
     shippingMethod: {
       id: order.shipping_option_id,

@@ -137,6 +137,15 @@ export const cartRepository = {
       .executeTakeFirstOrThrow();
   },
 
+  async setPromotionCodes(tx: Tx, cartId: string, codes: readonly string[]) {
+    return tx
+      .updateTable('carts')
+      .set({ promotion_codes: sql<string[]>`${sql.val([...codes])}::text[]` })
+      .where('id', '=', cartId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  },
+
   /** Checkout's last write: only the version the saga quoted, only while active (cart changed → 0 rows). */
   async markCheckedOut(tx: Tx, cartId: string, version: number, now: Date): Promise<boolean> {
     const r = await tx

@@ -18,6 +18,17 @@ export const orderRepository = {
     if (items.length > 0) await tx.insertInto('order_items').values(items).execute();
   },
 
+  /** Whether the customer placed any order before (the promotions' first-order condition). */
+  async hasOrder(db: Db, customerId: string): Promise<boolean> {
+    const row = await db
+      .selectFrom('orders')
+      .select('id')
+      .where('customer_id', '=', customerId)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  },
+
   async findOrder(db: Db, id: string): Promise<OrderRow | undefined> {
     return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
   },

@@ -30,6 +30,8 @@ export interface CartsTable {
   shipping_option_id: string | null;
   /** The cart a `merged` guest cart went into (NULL otherwise). */
   merged_into: Generated<string | null>;
+  /** 0006_promotions: the codes entered, upper case, in entry order. */
+  promotion_codes: Generated<string[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -101,6 +103,18 @@ export interface OrdersTable {
   completed_at: Generated<Date | null>;
   all_fulfillments_shipped_at: Generated<Date | null>;
   all_shipments_delivered_at: Generated<Date | null>;
+  // 0006_promotions: the promotions the order was placed with.
+  promotions: ColumnType<OrderPromotion[], string | undefined, string>;
+}
+
+/** One promotion an order was placed with, as quoted at checkout (amounts: minor units). */
+export interface OrderPromotion {
+  promotionId: string;
+  code: string | null;
+  name: string;
+  type: string;
+  amount: string;
+  shippingAmount: string;
 }
 
 export interface OrderShipmentsTable {
@@ -127,4 +141,6 @@ export interface OrderItemsTable {
   unit_price: bigint;
   line_total: bigint;
   warehouse_id: string;
+  /** 0006_promotions: this row's share of the line's discount (minor units). */
+  discount: ColumnType<bigint, bigint | undefined, bigint>;
 }

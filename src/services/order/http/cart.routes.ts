@@ -7,10 +7,12 @@ import { toJson } from '../../../platform/money.js';
 import { access } from '../../../platform/security/access.js';
 import {
   addItem,
+  addPromotionCode,
   cartView,
   createCart,
   loadOwnedCart,
   removeItem,
+  removePromotionCode,
   setShippingAddress,
   setShippingMethod,
   shippingOptions,
@@ -26,9 +28,11 @@ import {
   cartHeaders,
   cartItemParams,
   cartParams,
+  cartPromotionParams,
   cartSchema,
   createCartBody,
   createdCartSchema,
+  promotionCodeBody,
   shippingMethodBody,
   shippingOptionsSchema,
   updateItemBody,
@@ -261,6 +265,59 @@ export function registerCartRoutes(app: HttpApp, deps: OrderDeps): void {
         request.params.id,
         requesterOf(request),
         request.body.optionId,
+        ifMatchVersion(request),
+      );
+      return sendCart(reply, view);
+    },
+  );
+
+  app.post(
+    '/carts/:id/promotions',
+    {
+      config: { access: access.public() },
+      schema: {
+        tags,
+        summary: 'Apply a promotion code',
+        description: `${VERSIONED} Codes are case-insensitive. A code no promotion has is 422 unknown_promotion_code (not kept); a known code is kept and listed in promotionCodes as applied, or refused with a stable reason (expired, not_started, limit_reached, customer_limit_reached, budget_exhausted, condition_not_met with the condition, sign_in_required, currency_mismatch, not_combinable). At most PROMOTION_MAX_CODES_PER_CART codes (422 too_many_promotion_codes). Without the promotion service: 422 promotions_unavailable.`,
+        params: cartParams,
+        headers: cartHeaders,
+        body: promotionCodeBody,
+        response: { 200: cartSchema },
+      },
+    },
+    async (request, reply) => {
+      const view = await addPromotionCode(
+        requestCtx(request),
+        deps,
+        request.params.id,
+        requesterOf(request),
+        request.body.code,
+        ifMatchVersion(request),
+      );
+      return sendCart(reply, view);
+    },
+  );
+
+  app.delete(
+    '/carts/:id/promotions/:code',
+    {
+      config: { access: access.public() },
+      schema: {
+        tags,
+        summary: 'Remove a promotion code',
+        description: `${VERSIONED} 404 when the cart does not hold the code.`,
+        params: cartPromotionParams,
+        headers: cartHeaders,
+        response: { 200: cartSchema },
+      },
+    },
+    async (request, reply) => {
+      const view = await removePromotionCode(
+        requestCtx(request),
+        deps,
+        request.params.id,
+        requesterOf(request),
+        request.params.code,
         ifMatchVersion(request),
       );
       return sendCart(reply, view);

@@ -54,11 +54,25 @@ export const addressSchema = z.object({
 
 const totalsSchema = z.object({
   subtotal: moneySchema,
-  discount: moneySchema,
+  discount: moneySchema.describe(
+    'Every applied promotion: goods and shipping discounts (docs/promotions.md)',
+  ),
   shipping: moneySchema,
   tax: moneySchema,
   total: moneySchema,
 });
+
+const discountSchema = z.object({
+  promotionId: z.uuid(),
+  code: z.string().nullable().describe('null: an automatic promotion'),
+  name: z.string(),
+  type: z.string(),
+  amount: moneySchema.describe('Goods and shipping discount of this promotion'),
+  shippingAmount: moneySchema.describe('Of `amount`, the shipping discount'),
+});
+
+export const promotionCodeBody = z.object({ code: z.string().trim().min(1).max(32) }).strict();
+export const cartPromotionParams = z.object({ id: z.uuid(), code: z.string().trim().min(1).max(32) });
 
 export const cartSchema = z.object({
   id: z.uuid(),
@@ -74,9 +88,37 @@ export const cartSchema = z.object({
       quantity: z.number().int(),
       unitPrice: moneySchema.nullable(),
       lineTotal: moneySchema.nullable(),
+      discount: moneySchema.describe('This line’s share of the promotions (exact; never above the line)'),
     }),
   ),
-  discounts: z.array(z.object({ code: z.string(), amount: moneySchema })),
+  discounts: z.array(discountSchema).describe('Applied promotions in application order'),
+  promotionCodes: z
+    .array(
+      z.object({
+        code: z.string(),
+        status: z.enum(['applied', 'refused']),
+        reason: z
+          .enum([
+            'unknown_code',
+            'not_started',
+            'expired',
+            'currency_mismatch',
+            'sign_in_required',
+            'limit_reached',
+            'customer_limit_reached',
+            'budget_exhausted',
+            'condition_not_met',
+            'not_combinable',
+          ])
+          .nullable()
+          .describe('Why a code does not apply now (stable codes)'),
+        condition: z
+          .enum(['min_subtotal', 'items', 'first_order', 'segment'])
+          .nullable()
+          .describe('With condition_not_met: which condition failed'),
+      }),
+    )
+    .describe('The codes entered with POST /carts/{id}/promotions, each applied or refused'),
   unpricedSkus: z
     .array(z.string())
     .describe('Items without a price in the cart currency; checkout refuses them'),
@@ -150,12 +192,14 @@ export const orderSchema = z.object({
       quantity: z.number().int(),
       unitPrice: moneySchema,
       lineTotal: moneySchema,
+      discount: moneySchema.describe('This row’s share of the promotions'),
       warehouseId: z
         .string()
         .describe('The warehouse the units are reserved in; a split item has one row per warehouse'),
     }),
   ),
   totals: totalsSchema,
+  discounts: z.array(discountSchema).describe('The promotions the order was placed with'),
   shippingAddress: addressSchema,
   shippingMethod: z.object({ id: z.string(), name: z.string(), carrier: z.string(), price: moneySchema }),
   payment: z.object({ id: z.string(), method: z.enum(['card', 'cod', 'bank_transfer']), status: z.string() }),

@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../../platform/clock.js';
+import type { Logger } from '../../../platform/logging/logger.js';
+import type { PromotionDB } from '../data/tables.js';
+import type { SegmentLookup } from '../domain/ports.js';
+
+/** What the promotion use cases work with; built once in module.ts. */
+export interface PromotionDeps {
+  db: Kysely<PromotionDB>;
+  clock: Clock;
+  logger: Logger;
+  /** PROMOTION_FIXED_MAX_AMOUNT: the largest fixed discount a rule may give (PM-P0-02). */
+  fixedMaxAmount: bigint;
+  /** Customer segments; absent → segment conditions are refused at create/update. */
+  segments: SegmentLookup | undefined;
+}
