@@ -17,7 +17,16 @@ export type Scenario =
    * The whole guest purchase under `prefix` (`/api/v1`, or `/bare` for the bare server's routes of
    * the same shape); `checkout: false` stops before POST /checkout and returns the carts.
    */
-  | { kind: 'purchase'; prefix: string; skus: string[]; address: unknown; checkout: boolean; limit?: number }
+  | {
+      kind: 'purchase';
+      prefix: string;
+      skus: string[];
+      address: unknown;
+      checkout: boolean;
+      limit?: number;
+      /** Applied to the cart before checkout (POST /carts/{id}/promotions). */
+      promotionCode?: string;
+    }
   /** POST /checkout for ready carts, each once (hot SKU). */
   | { kind: 'checkouts'; carts: Cart[] };
 
@@ -109,6 +118,8 @@ async function run(job: LoadJob): Promise<LoadResult> {
     const options = expect(await call('GET', `${base}/shipping-options`, undefined, h), 200, 'options');
     const optionId = options.items[0].id;
     expect(await call('PUT', `${base}/shipping-method`, { optionId }, h), 200, 'shipping method');
+    if (s.promotionCode)
+      expect(await call('POST', `${base}/promotions`, { code: s.promotionCode }, h), 200, 'apply code');
     if (!s.checkout) {
       carts.push({ id: cart.id, token: cart.cartToken, sku });
       samples.push(performance.now() - t0);

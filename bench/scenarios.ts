@@ -4,7 +4,7 @@ import { type BareServer, closedLoop, type RawSql } from './baselines.js';
 import type { LoadJob, LoadResult } from './load.driver.js';
 import type { LoadGenerator } from './load.js';
 import { type Row, row } from './report.js';
-import { ADDRESS, type Api, type Store } from './seed.js';
+import { ADDRESS, type Api, BENCH_PROMOTION_CODE, type Store } from './seed.js';
 import { type Latency, latency, median, medianLatency } from './stats.js';
 
 /** The benchmark scenarios; each returns printed rows (figure, baseline, ratio) and raw data for JSON. */
@@ -157,6 +157,23 @@ export async function purchaseFlow(ctx: Ctx, db: Awaited<ReturnType<typeof datab
       benchCpuMs,
     );
     if (flow.failed > 0) ctx.log(`  purchase c=${c}${failures(flow)}`);
+    const withCode = await measure(
+      ctx,
+      {
+        origin: ctx.origin,
+        connections: c,
+        scenario: {
+          kind: 'purchase',
+          prefix: '/api/v1',
+          skus: ctx.store.skus,
+          address: ADDRESS,
+          checkout: true,
+          promotionCode: BENCH_PROMOTION_CODE,
+        },
+      },
+      ctx.platformCpuMs,
+    );
+    if (withCode.failed > 0) ctx.log(`  purchase with a code c=${c}${failures(withCode)}`);
     const s = `purchase c=${c}`;
     const bareFlow = { name: 'bare Fastify flow', value: bare.perSecond };
     rows.push(
@@ -164,6 +181,12 @@ export async function purchaseFlow(ctx: Ctx, db: Awaited<ReturnType<typeof datab
       row(s, 'purchases/s vs raw SQL', flow.perSecond, '/s', {
         name: '8-statement tx',
         value: db.tx.perSecond,
+      }),
+    );
+    rows.push(
+      row(s, 'purchases/s with a promotion code', withCode.perSecond, '/s', {
+        name: 'plain purchase',
+        value: flow.perSecond,
       }),
     );
     rows.push(
@@ -192,7 +215,7 @@ export async function purchaseFlow(ctx: Ctx, db: Awaited<ReturnType<typeof datab
           }),
         );
     if (flow.failed > 0) rows.push(row(s, 'failed flows', flow.failed, ''));
-    data[`c${c}`] = { flow, bare };
+    data[`c${c}`] = { flow, bare, withCode };
   }
   return { rows, data };
 }

@@ -72,6 +72,8 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
 const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
+export const BENCH_PROMOTION_CODE = 'BENCH10';
+
 export async function seedStore(
   origin: string,
   options: { catalogSize: number; hotSkus: number; hotUnits: number; stockPerSku: number },
@@ -124,6 +126,16 @@ export async function seedStore(
     );
     if (res.failed > 0) throw new Error(`seed prices: ${JSON.stringify(res.results.slice(0, 3))}`);
   }
+  // The purchase-with-code figure (issue 12): 10 % off, no limits, so every checkout may use it.
+  await ok(
+    call(
+      'POST',
+      '/admin/promotions',
+      { code: BENCH_PROMOTION_CODE, name: 'Bench 10 %', type: 'percentage', value: 10 },
+      admin,
+    ),
+    'promotion',
+  );
   const stock = [
     ...skus.map((sku) => ({ sku, onHand: options.stockPerSku })),
     ...hotSkus.map((sku) => ({ sku, onHand: options.hotUnits })),
