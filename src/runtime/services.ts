@@ -78,11 +78,6 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
           : {}),
       }),
   },
-  notification: {
-    needs: ['customer'],
-    create: (deps, clients) =>
-      createNotificationModule({ ...deps, customers: clients.customer, users: clients.user }),
-  },
   auth: {
     needs: ['user'],
     // Customers log in when the customer service runs in this process (staff-only processes and
@@ -161,6 +156,21 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
   },
   // Reacts to the order's status events; calls no other service.
   fulfillment: { needs: [], create: (deps) => createFulfillmentModule(deps) },
+  // Built last: it reads customers, staff, orders and shipments through their clients when those
+  // run in this process, and watches every enabled service's dead letters and compensations. The
+  // customer service reaches it per call (account email).
+  notification: {
+    needs: ['customer'],
+    create: (deps, clients, enabled) =>
+      createNotificationModule({
+        ...deps,
+        customers: clients.customer,
+        users: clients.user,
+        orders: enabled.has('order') ? clients.order : undefined,
+        shipping: enabled.has('shipping') ? clients.shipping : undefined,
+        watchedServices: [...enabled],
+      }),
+  },
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
