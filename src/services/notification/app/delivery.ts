@@ -1,6 +1,7 @@
 import { sql, type Updateable } from 'kysely';
 import { backoffMs, errorMessage, sleep } from '../../../platform/eventing/backoff.js';
 import type { MessageRow, MessagesTable } from '../data/tables.js';
+import { orderLinks, trackingUrl } from '../domain/links.js';
 import { allowed } from '../domain/message-types.js';
 import type { Recipient } from '../domain/recipients.js';
 import { type Rendered, render } from '../domain/templates.js';
@@ -27,6 +28,17 @@ const claim = (deps: NotificationDeps, id: string, now: Date): Promise<MessageRo
     .executeTakeFirst();
 
 async function recipientOf(deps: NotificationDeps, row: MessageRow): Promise<Recipient | undefined> {
+  if (row.recipient_key.startsWith('order-owner:')) {
+    if (!deps.orders)
+      throw new Error('the order service is not part of this process: cannot find the order owner');
+    const orderId = row.recipient_key.slice('order-owner:'.length);
+    const owner = await deps.orders.customerOf(orderId);
+    if (owner === undefined) throw new Error(`order ${orderId} is unknown to the order service`);
+    if (owner === null) return undefined;
+    // Erasure finds the message from now on.
+    await deps.db.updateTable('messages').set({ customer_id: owner }).where('id', '=', row.id).execute();
+    return deps.recipients.customer(owner);
+  }
   if (row.principal_id)
     return row.principal_type === 'customer'
       ? deps.recipients.customer(row.principal_id)
@@ -52,6 +64,26 @@ function contentOf(row: MessageRow, to: Recipient): Rendered {
       locale: row.locale ?? 'en',
     };
   return render(row.template, { ...(row.data ?? {}), firstName: to.firstName }, to.language);
+}
+
+/** Data only known outside the consumer's transaction: the shipments of a shipped order. */
+async function enrich(deps: NotificationDeps, row: MessageRow): Promise<MessageRow> {
+  if (row.template !== 'order_shipped' || !row.data || row.data.shipments) return row;
+  if (!deps.shipments) throw new Error('the shipping service is not part of this process: no tracking data');
+  const orderId = String(row.data.orderId);
+  const links = orderLinks(deps.storefrontUrl);
+  const shipments = (await deps.shipments.forOrder(orderId)).map((s) => ({
+    carrier: s.carrier,
+    trackingNumber: s.trackingNumber,
+    trackingUrl: trackingUrl(deps.trackingUrls, links, orderId, s),
+  }));
+  const data = { ...row.data, shipments };
+  await deps.db
+    .updateTable('messages')
+    .set({ data: JSON.stringify(data) })
+    .where('id', '=', row.id)
+    .execute();
+  return { ...row, data };
 }
 
 const finish = (deps: NotificationDeps, id: string, set: Updateable<MessagesTable>) =>
@@ -91,7 +123,7 @@ export async function deliver(deps: NotificationDeps, id: string): Promise<Deliv
       deps.logger.info({ messageId: row.id, template: row.template }, 'email suppressed: no consent');
       return 'suppressed';
     }
-    const content = contentOf(row, to);
+    const content = contentOf(await enrich(deps, row), to);
     const { messageId } = await deps.mailer.send({
       from: deps.from,
       to: to.email,

@@ -96,7 +96,32 @@ export async function sendDirect(
 export type MessageTarget =
   | { kind: 'customer'; customerId: string }
   | { kind: 'staff'; principalType: Exclude<PrincipalType, 'customer'>; principalId: string }
-  | { kind: 'operators' };
+  | { kind: 'operators' }
+  /** The customer of an order, resolved at delivery (the event names only the order). */
+  | { kind: 'orderOwner'; orderId: string };
+
+function addressing(t: Exclude<MessageTarget, { kind: 'operators' }>) {
+  if (t.kind === 'orderOwner')
+    return {
+      recipient_key: `order-owner:${t.orderId}`,
+      principal_type: null,
+      principal_id: null,
+      customer_id: null,
+    };
+  if (t.kind === 'customer')
+    return {
+      recipient_key: `customer:${t.customerId}`,
+      principal_type: 'customer' as const,
+      principal_id: t.customerId,
+      customer_id: t.customerId,
+    };
+  return {
+    recipient_key: `${t.principalType}:${t.principalId}`,
+    principal_type: t.principalType,
+    principal_id: t.principalId,
+    customer_id: null,
+  };
+}
 
 /**
  * The consumers' send: one row per (source, recipient, template, channel) written in the inbox
@@ -149,12 +174,8 @@ export async function queueForEvent(
           {
             ...base,
             id: newId(),
-            recipient_key:
-              t.kind === 'customer' ? `customer:${t.customerId}` : `${t.principalType}:${t.principalId}`,
+            ...addressing(t),
             recipient: null,
-            principal_type: t.kind === 'customer' ? ('customer' as const) : t.principalType,
-            principal_id: t.kind === 'customer' ? t.customerId : t.principalId,
-            customer_id: t.kind === 'customer' ? t.customerId : null,
           },
         ];
   if (rows.length === 0) {

@@ -2,7 +2,7 @@ import { defineConsumer } from '../../../platform/eventing/index.js';
 import type { NotificationDeps } from '../app/deps.js';
 import { type Background, queueForEvent } from '../app/messages.js';
 import type { NotificationDB } from '../data/tables.js';
-import { orderLinks, trackingUrl } from '../domain/links.js';
+import { orderLinks } from '../domain/links.js';
 
 /**
  * Customer messages for every moment of an order: confirmed, shipped (carrier and tracking link),
@@ -13,15 +13,6 @@ import { orderLinks, trackingUrl } from '../domain/links.js';
  */
 export function orderConsumers(deps: NotificationDeps, background: Background) {
   const links = orderLinks(deps.storefrontUrl);
-
-  /** The order's customer, from the event or through the order service's client. */
-  async function ownerOf(orderId: string): Promise<string | null> {
-    if (!deps.orders)
-      throw new Error('the order service is not part of this process: cannot find the order owner');
-    const owner = await deps.orders.customerOf(orderId);
-    if (owner === undefined) throw new Error(`order ${orderId} is unknown to the order service`);
-    return owner;
-  }
 
   const orderStatus = defineConsumer<'orders.order.status_changed', NotificationDB>({
     subscription: 'notification.order-status',
@@ -49,22 +40,16 @@ export function orderConsumers(deps: NotificationDeps, background: Background) {
             },
           });
           return;
-        case 'shipped': {
-          if (!deps.shipments)
-            throw new Error('the shipping service is not part of this process: no tracking data');
-          const shipments = (await deps.shipments.forOrder(d.orderId)).map((s) => ({
-            carrier: s.carrier,
-            trackingNumber: s.trackingNumber,
-            trackingUrl: trackingUrl(deps.trackingUrls, links, d.orderId, s),
-          }));
+        case 'shipped':
+          // Carriers and tracking numbers are read at delivery, outside this transaction (the
+          // shipping client may need the same single embedded connection this transaction holds).
           await queueForEvent(tx, deps, background, {
             sourceKey,
             template: 'order_shipped',
             target: customer,
-            data: { ...common, shipments },
+            data: common,
           });
           return;
-        }
         case 'delivered': {
           await queueForEvent(tx, deps, background, {
             sourceKey,
@@ -104,12 +89,11 @@ export function orderConsumers(deps: NotificationDeps, background: Background) {
     topic: 'payments.refund.completed',
     async handle(tx, event) {
       const d = event.data;
-      const customerId = await ownerOf(d.orderId);
-      if (!customerId) return;
+      // The owner is looked up at delivery, outside this transaction (see shipped).
       await queueForEvent(tx, deps, background, {
         sourceKey: `refund:${d.refundId}`,
         template: 'refund_completed',
-        target: { kind: 'customer', customerId },
+        target: { kind: 'orderOwner', orderId: d.orderId },
         data: {
           orderId: d.orderId,
           shortId: links.shortId(d.orderId),

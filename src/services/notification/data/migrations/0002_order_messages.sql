@@ -41,3 +41,10 @@ CREATE TABLE ops_watermarks (
   value bigint NOT NULL CHECK (value >= 0),
   updated_at timestamptz NOT NULL
 );
+
+-- Refund messages name an order, not a customer: its owner is looked up at delivery (through the
+-- order service's client, outside any transaction) and written to customer_id then.
+ALTER TABLE messages DROP CONSTRAINT messages_check;
+ALTER TABLE messages ADD CONSTRAINT messages_has_recipient CHECK (
+  recipient IS NOT NULL OR (principal_type IS NOT NULL AND principal_id IS NOT NULL)
+  OR recipient_key LIKE 'order-owner:%');
