@@ -4,6 +4,7 @@ import { systemCtx } from '../src/platform/context.js';
 import { waitFor } from '../src/platform/eventing/eventing.fixtures.js';
 import type { HttpApp } from '../src/platform/http/types.js';
 import { createLogger } from '../src/platform/logging/logger.js';
+import { createMetrics } from '../src/platform/observability/metrics.js';
 import { buildEnvelope } from '../src/platform/outbox/outbox.publisher.js';
 import { createNotificationModule } from '../src/services/notification/module.js';
 import { mailbox, SERVICES, TEST_ENV, uniqueEmail, verifiedCustomer } from './customer.fixtures.js';
@@ -76,8 +77,12 @@ describe.each(TEST_DATABASES)('notification email (%s)', (database) => {
   });
 
   it('validates the mailbox query', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/v1/dev/mailbox' });
+    const res = await app.inject({ method: 'GET', url: '/api/v1/dev/mailbox?to=ab' });
     expect(res.statusCode).toBe(400);
+    // Without `to`, every message the sink holds.
+    const all = await app.inject({ method: 'GET', url: '/api/v1/dev/mailbox' });
+    expect(all.statusCode).toBe(200);
+    expect(all.json().items.length).toBeGreaterThan(0);
   });
 });
 
@@ -100,11 +105,15 @@ describe('dev mailbox in production', () => {
       db: {} as never,
       database: {} as never,
       clock: { now: () => new Date() },
-      metrics: {} as never,
+      metrics: createMetrics({ defaults: false }),
     });
     const routes: string[] = [];
-    const fake = { get: (path: string) => routes.push(path) } as unknown as HttpApp;
+    const fake = {
+      get: (path: string) => routes.push(path),
+      post: (path: string) => routes.push(path),
+    } as unknown as HttpApp;
     module.routes?.(fake);
-    expect(routes).toEqual([]);
+    expect(routes).not.toContain('/dev/mailbox');
+    expect(routes).toContain('/admin/notifications');
   });
 });

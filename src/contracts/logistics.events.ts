@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { fulfillmentStatus, id, occurredAt, quantity, shipmentStatus, sku } from './common.schemas.js';
 import { defineEvent } from './contract.js';
-import { CUSTOMER_NOTIFICATIONS, OPERATOR_NOTIFICATIONS } from './deferred.js';
 
 /** warehouse, fulfillment and shipping topics. */
 const stockItem = z.object({ sku, quantity });
@@ -51,8 +50,8 @@ export const fulfillmentSlaBreach = defineEvent({
   topic: 'fulfillments.fulfillment.sla_breach',
   version: 1,
   publisher: 'fulfillment',
-  consumers: ['analytics'],
-  deferredConsumers: { notification: OPERATOR_NOTIFICATIONS },
+  consumers: ['analytics', 'notification'],
+  deferredConsumers: {},
   key: 'fulfillment id',
   description: 'The ship-by SLA passed.',
   schema: z.object({ fulfillmentId: id, orderId: id, warehouseId: id, shipBy: occurredAt, occurredAt }),
@@ -77,8 +76,8 @@ export const stockLow = defineEvent({
   topic: 'warehouse.stock.low',
   version: 1,
   publisher: 'warehouse',
-  consumers: ['analytics'],
-  deferredConsumers: { notification: OPERATOR_NOTIFICATIONS },
+  consumers: ['analytics', 'notification'],
+  deferredConsumers: {},
   key: 'sku',
   description: 'Available stock fell below its threshold.',
   schema: z.object({
@@ -94,8 +93,8 @@ export const stockReconciled = defineEvent({
   topic: 'warehouse.stock.reconciled',
   version: 1,
   publisher: 'warehouse',
-  consumers: ['analytics'],
-  deferredConsumers: { notification: OPERATOR_NOTIFICATIONS },
+  consumers: ['analytics', 'notification'],
+  deferredConsumers: {},
   key: 'sku',
   description: 'Drift between stock and reservations was found and corrected.',
   schema: z.object({
@@ -124,8 +123,8 @@ export const shipmentStatusChanged = defineEvent({
   topic: 'shipping.shipment.status_changed',
   version: 1,
   publisher: 'shipping',
-  consumers: ['order', 'fulfillment', 'analytics'],
-  deferredConsumers: { notification: CUSTOMER_NOTIFICATIONS },
+  consumers: ['order', 'fulfillment', 'analytics', 'notification'],
+  deferredConsumers: {},
   key: 'order id',
   description:
     'A shipment moved (tracking); fulfillment marks its package shipped once the carrier has it (in_transit or later).',

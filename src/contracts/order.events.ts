@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { currency, id, lineItem, money, occurredAt, orderStatus, quantity, sku } from './common.schemas.js';
 import { defineEvent, type ServiceName } from './contract.js';
-import { CUSTOMER_NOTIFICATIONS, CUSTOMER_STATISTICS, NOT_BUILT } from './deferred.js';
+import { CUSTOMER_STATISTICS, NOT_BUILT } from './deferred.js';
 
 /** order topics. There is no orders.order.completed / .cancelled: read status_changed (A9). */
 export const orderStatusChanged = defineEvent({
@@ -17,9 +17,9 @@ export const orderStatusChanged = defineEvent({
     'customer',
     'loyalty',
     'promotion',
+    'notification',
   ],
   deferredConsumers: {
-    notification: CUSTOMER_NOTIFICATIONS,
     review: NOT_BUILT.review,
   },
   key: 'order id',
@@ -65,7 +65,6 @@ const returnBase = z.object({ returnId: id, orderId: id, customerId: id.nullable
 const returnDeferred = {
   warehouse: 'restock is a step of the return, run by the order service through the warehouse client',
   payment: 'the refund is a step of the return, run by the order service through the payment client',
-  notification: CUSTOMER_NOTIFICATIONS,
   customer: CUSTOMER_STATISTICS,
 } as const;
 const returnTopic = <const T extends string, S extends z.ZodType>(
@@ -73,7 +72,7 @@ const returnTopic = <const T extends string, S extends z.ZodType>(
   schema: S,
   description: string,
   {
-    consumers = ['analytics'],
+    consumers = ['analytics', 'notification'],
     deferred = returnDeferred,
   }: { consumers?: ServiceName[]; deferred?: Partial<Record<ServiceName, string>> } = {},
 ) =>
@@ -105,11 +104,7 @@ export const returnCompleted = returnTopic(
   'Returned goods received, restocked to the warehouses they shipped from and refunded.',
   // Customer statistics count returns (C14).
   {
-    consumers: ['analytics', 'customer'],
-    deferred: {
-      warehouse: returnDeferred.warehouse,
-      payment: returnDeferred.payment,
-      notification: returnDeferred.notification,
-    },
+    consumers: ['analytics', 'notification', 'customer'],
+    deferred: { warehouse: returnDeferred.warehouse, payment: returnDeferred.payment },
   },
 );

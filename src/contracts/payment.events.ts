@@ -52,10 +52,8 @@ export const refundCompleted = defineEvent({
   topic: 'payments.refund.completed',
   version: 1,
   publisher: 'payment',
-  consumers: ['order', 'analytics', 'customer', 'loyalty'],
-  deferredConsumers: {
-    notification: CUSTOMER_NOTIFICATIONS,
-  },
+  consumers: ['order', 'analytics', 'customer', 'loyalty', 'notification'],
+  deferredConsumers: {},
   key: 'order id',
   description: 'A refund went through; carries its amount and id.',
   schema: z.object({

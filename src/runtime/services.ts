@@ -91,11 +91,6 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
           : {}),
       }),
   },
-  notification: {
-    needs: ['customer'],
-    create: (deps, clients) =>
-      createNotificationModule({ ...deps, customers: clients.customer, users: clients.user }),
-  },
   auth: {
     needs: ['user'],
     // Customers log in when the customer service runs in this process (staff-only processes and
@@ -202,6 +197,21 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
         ...(enabled.has('payment')
           ? { payments: { paymentsForOrder: (orderId) => clients.payment!.paymentsForOrder(orderId) } }
           : {}),
+      }),
+  },
+  // Built last: it reads customers, staff, orders and shipments through their clients when those
+  // run in this process, and watches every enabled service's dead letters and compensations. The
+  // customer service reaches it per call (account email).
+  notification: {
+    needs: ['customer'],
+    create: (deps, clients, enabled) =>
+      createNotificationModule({
+        ...deps,
+        customers: clients.customer,
+        users: clients.user,
+        orders: enabled.has('order') ? clients.order : undefined,
+        shipping: enabled.has('shipping') ? clients.shipping : undefined,
+        watchedServices: [...enabled],
       }),
   },
 };

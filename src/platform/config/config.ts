@@ -187,6 +187,19 @@ export const settingsSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Orderline <no-reply@orderline.local>'),
   NOTIFICATION_MAX_ATTEMPTS: int(1, 100).default(8),
   NOTIFICATION_RETRY_CRON: z.string().min(1).default('* * * * *'),
+  // Backoff of failed sends (doubles from the base up to the cap), then `failed` (docs/notifications.md).
+  NOTIFICATION_RETRY_BASE_MS: int(1, 24 * 3_600_000).default(30_000),
+  NOTIFICATION_RETRY_MAX_MS: int(1, 7 * 24 * 3_600_000).default(3_600_000),
+  // Who gets operator messages (low stock, SLA breach, manual shipments, failed compensations,
+  // dead letters); ORDERLINE_ADMIN_EMAIL when empty.
+  NOTIFICATION_OPERATOR_EMAILS: csv.default([]),
+  // Tracking links in shipping emails: `carrier=https://…{tracking}…` pairs; a carrier without one
+  // links to the storefront's tracking page (CUSTOMER_STOREFRONT_URL/orders/{order}/tracking).
+  NOTIFICATION_TRACKING_URLS: csv.default([]),
+  // Watches dead letters and failed compensations of every service in the process for operators.
+  NOTIFICATION_OPS_WATCH_CRON: z.string().min(1).default('*/5 * * * *'),
+  // Operators hear about dead letters once a service has at least this many open, and again at each new high.
+  NOTIFICATION_DLQ_ALERT_THRESHOLD: int(1, 1_000_000).default(1),
   // Auth sessions, staff directory and gateway hardening (issue 6: docs/security.md "Tokens and
   // sessions", "Rate limits").
   AUTH_SESSION_LIMIT_CUSTOMER: int(1, 1000).default(5),

@@ -88,7 +88,7 @@ export function createCustomerModule(
       if (rows.length === 0) return [];
       const prefs = await app.db
         .selectFrom('preference_versions')
-        .select(['customer_id', 'preferences'])
+        .select(['customer_id', 'preferences', 'consents'])
         .distinctOn('customer_id')
         .where(
           'customer_id',
@@ -98,14 +98,23 @@ export function createCustomerModule(
         .orderBy('customer_id')
         .orderBy('version', 'desc')
         .execute();
-      const language = new Map(prefs.map((p) => [p.customer_id, p.preferences.language]));
-      return rows.map((r) => ({
-        id: r.id,
-        email: r.email,
-        firstName: r.first_name,
-        status: r.status,
-        language: language.get(r.id) ?? null,
-      }));
+      const current = new Map(prefs.map((p) => [p.customer_id, p]));
+      return rows.map((r) => {
+        const p = current.get(r.id);
+        return {
+          id: r.id,
+          email: r.email,
+          firstName: r.first_name,
+          status: r.status,
+          language: p?.preferences.language ?? null,
+          // No version row yet means the defaults: everything optional off.
+          messaging: {
+            marketingConsent: p?.consents.marketing ?? false,
+            marketingEmail: p?.preferences.marketingEmail ?? false,
+            productReviewRequests: p?.preferences.productReviewRequests ?? false,
+          },
+        };
+      });
     },
     segmentIdsOf: async (_ctx, customerId) =>
       isUuid(customerId) ? segmentRepository.segmentIdsOf(app.db, customerId) : [],

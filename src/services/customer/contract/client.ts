@@ -8,6 +8,8 @@ export interface CustomerContact {
   firstName: string;
   status: 'pending_verification' | 'active' | 'suspended' | 'deleted';
   language: string | null;
+  /** What the customer agreed to receive (preferences and consents, CS-P1-03): notification's consent check. */
+  messaging: { marketingConsent: boolean; marketingEmail: boolean; productReviewRequests: boolean };
 }
 
 /** The customer service as other services see it. */

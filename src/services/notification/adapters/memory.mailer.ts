@@ -32,6 +32,11 @@ export class MemoryMailer implements Mailer {
     return this.messages.filter((m) => m.to === address);
   }
 
+  /** Every message held, oldest first. */
+  all(): SinkedEmail[] {
+    return [...this.messages];
+  }
+
   /** Erasure: drops every message to these addresses. */
   forget(addresses: readonly string[]): void {
     const gone = new Set(addresses.map((a) => a.toLowerCase()));

@@ -19,10 +19,9 @@ export function notificationConsumers(
     topic: 'customer.created',
     async handle(tx, event) {
       await queueForEvent(tx, deps, background, {
-        eventId: event.id,
+        sourceKey: `event:${event.id}`,
         template: 'welcome',
-        principalType: 'customer',
-        principalId: event.data.customerId,
+        target: { kind: 'customer', customerId: event.data.customerId },
       });
     },
   });
@@ -32,16 +31,24 @@ export function notificationConsumers(
     topic: 'auth.password_changed',
     async handle(tx, event) {
       if (!isUuid(event.data.principalId)) return;
+      const { principalType, principalId } = event.data;
       await queueForEvent(tx, deps, background, {
-        eventId: event.id,
+        sourceKey: `event:${event.id}`,
         template: 'password_changed',
-        principalType: event.data.principalType,
-        principalId: event.data.principalId,
+        target:
+          principalType === 'customer'
+            ? { kind: 'customer', customerId: principalId }
+            : { kind: 'staff', principalType, principalId },
       });
     },
   });
 
-  /** GDPR erasure (G10): every stored message of the customer goes, sent or not. */
+  /**
+   * GDPR erasure (G10): every stored message of the customer goes, sent or not, with whatever it
+   * held about them (address, rendered bodies, template data). What stays is how many there were,
+   * per template, channel and status (erased_message_counts). Preferences and consents are the
+   * customer service's, erased there in the same transaction that announces the deletion.
+   */
   const erase = defineConsumer<'customer.deleted', NotificationDB>({
     subscription: 'notification.customer-deleted',
     topic: 'customer.deleted',
@@ -49,8 +56,25 @@ export function notificationConsumers(
       const removed = await tx
         .deleteFrom('messages')
         .where('customer_id', '=', event.data.customerId)
-        .returning('recipient')
+        .returning(['recipient', 'template', 'channel', 'status'])
         .execute();
+      const counts = new Map<string, { template: string; channel: string; status: string; count: number }>();
+      for (const r of removed) {
+        const key = `${r.template}|${r.channel}|${r.status}`;
+        const c = counts.get(key) ?? { template: r.template, channel: r.channel, status: r.status, count: 0 };
+        c.count++;
+        counts.set(key, c);
+      }
+      if (counts.size > 0)
+        await tx
+          .insertInto('erased_message_counts')
+          .values([...counts.values()])
+          .onConflict((oc) =>
+            oc.columns(['template', 'channel', 'status']).doUpdateSet((eb) => ({
+              count: eb('erased_message_counts.count', '+', eb.ref('excluded.count')),
+            })),
+          )
+          .execute();
       onErase([...new Set(removed.flatMap((r) => (r.recipient ? [r.recipient] : [])))]);
       ctx.logger.info(
         { customerId: event.data.customerId, messages: removed.length },

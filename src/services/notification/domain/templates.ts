@@ -1,67 +1,100 @@
-import type { TemplateData, TemplateName } from '../contract/client.js';
+import Handlebars from 'handlebars';
+import { currencyExponent } from '../../../platform/money.js';
+import { de } from '../templates/de.js';
+import { en } from '../templates/en.js';
+import type { TemplateSource, TemplateSources } from '../templates/sources.js';
+import type { MessageTemplate } from './message-types.js';
 
 /** A rendered message: subject, plain text and HTML. */
 export interface Rendered {
   subject: string;
   text: string;
   html: string;
+  /** The locale whose template was used (the customer's, or the English fallback). */
+  locale: string;
 }
 
-const escapeHtml = (s: string): string =>
+const LOCALES: Record<string, Partial<TemplateSources>> = { en, de };
+export const DEFAULT_LOCALE = 'en';
+export const SUPPORTED_LOCALES = Object.keys(LOCALES);
+
+const escapeAttr = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** Plain paragraphs → text and minimal HTML (every value escaped). */
-function compose(subject: string, paragraphs: string[], link?: string): Rendered {
-  const text = [...paragraphs, '— Orderline'].join('\n\n');
-  const html = paragraphs
-    .map((p) => {
-      const escaped = escapeHtml(p);
-      return link && p.includes(link)
-        ? `<p>${escaped.replace(escapeHtml(link), `<a href="${escapeHtml(link)}">${escapeHtml(link)}</a>`)}</p>`
-        : `<p>${escaped}</p>`;
-    })
-    .join('\n');
-  return { subject, text, html: `${html}\n<p>— Orderline</p>` };
+/** Integer minor units → "15.00 USD", exactly (no floating point: principle 6). */
+export function formatMoney(m: { amount: string; currency: string }): string {
+  const exponent = currencyExponent(m.currency);
+  const negative = m.amount.startsWith('-');
+  const digits = (negative ? m.amount.slice(1) : m.amount).padStart(exponent + 1, '0');
+  const whole = digits.slice(0, digits.length - exponent);
+  const fraction = exponent > 0 ? `.${digits.slice(digits.length - exponent)}` : '';
+  return `${negative ? '-' : ''}${whole}${fraction} ${m.currency}`;
 }
 
-type Renderers = { [T in TemplateName]: (data: TemplateData[T]) => Rendered };
+/**
+ * Two isolated Handlebars environments: HTML escapes every `{{value}}` (a customer's name cannot
+ * inject markup); subject and text are plain text and are not escaped. Templates are compiled
+ * strict, so a missing field fails the render instead of printing nothing.
+ */
+function environment(html: boolean): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.registerHelper('money', (m: { amount: string; currency: string }) => formatMoney(m));
+  hb.registerHelper('url', (value: unknown) => {
+    const link = String(value);
+    if (!/^https?:\/\//i.test(link)) throw new Error(`not an http(s) link: ${link.slice(0, 50)}`);
+    return html ? new hb.SafeString(escapeAttr(link)) : link;
+  });
+  return hb;
+}
+const HTML = environment(true);
+const TEXT = environment(false);
 
-const RENDERERS: Renderers = {
-  email_verification: (d) =>
-    compose(
-      'Confirm your email address',
-      [
-        `Hi ${d.firstName},`,
-        `Please confirm your email address to finish setting up your account: ${d.link}`,
-        `If the link does not open, use this code on the verification page: ${d.token}`,
-        `The link works once and expires in ${d.expiresInHours} hours. If you did not create an account, ignore this email.`,
-      ],
-      d.link,
-    ),
-  password_reset: (d) =>
-    compose(
-      'Reset your password',
-      [
-        `Hi ${d.firstName},`,
-        `Someone asked to reset the password of your account. To choose a new one, open: ${d.link}`,
-        `Or use this code on the reset page: ${d.token}`,
-        `The link works once and expires in ${d.expiresInMinutes} minutes. If it was not you, ignore this email; your password stays as it is.`,
-      ],
-      d.link,
-    ),
-  password_changed: (d) =>
-    compose('Your password was changed', [
-      `Hi ${d.firstName},`,
-      'The password of your account was just changed and every signed-in device was signed out.',
-      'If you did not do this, reset your password now and contact support.',
-    ]),
-  welcome: (d) =>
-    compose('Welcome to Orderline', [
-      `Hi ${d.firstName},`,
-      'Thanks for creating an account. Once your email address is confirmed you can sign in, keep an address book and follow your orders.',
-    ]),
+type Compiled = {
+  subject: HandlebarsTemplateDelegate;
+  text: HandlebarsTemplateDelegate;
+  html: HandlebarsTemplateDelegate;
 };
+const cache = new Map<string, Compiled>();
 
-export function render<T extends TemplateName>(template: T, data: TemplateData[T]): Rendered {
-  return (RENDERERS[template] as (d: TemplateData[T]) => Rendered)(data);
+function compiled(locale: string, template: MessageTemplate, source: TemplateSource): Compiled {
+  const key = `${locale}:${template}`;
+  let c = cache.get(key);
+  if (!c) {
+    const opts = { strict: true } as const;
+    c = {
+      subject: TEXT.compile(source.subject, { ...opts, noEscape: true }),
+      text: TEXT.compile(source.text, { ...opts, noEscape: true }),
+      html: HTML.compile(source.html, opts),
+    };
+    cache.set(key, c);
+  }
+  return c;
+}
+
+/** `de-AT` → `de`; unknown or missing → English. */
+export function resolveLocale(language: string | null | undefined): string {
+  const base = language?.toLowerCase().split('-')[0];
+  return base && base in LOCALES ? base : DEFAULT_LOCALE;
+}
+
+/**
+ * Renders a message type in the recipient's locale (falling back to English for a locale or
+ * message type without a translation), wrapped in the common layout.
+ */
+export function render(
+  template: MessageTemplate,
+  data: Record<string, unknown>,
+  language?: string | null,
+): Rendered {
+  let locale = resolveLocale(language);
+  let source = LOCALES[locale]?.[template];
+  if (!source) {
+    locale = DEFAULT_LOCALE;
+    source = en[template];
+  }
+  const c = compiled(locale, template, source);
+  const subject = c.subject(data).replace(/\s+/g, ' ').trim();
+  const text = `${c.text(data).trim()}\n\n— Orderline`;
+  const html = `<!doctype html>\n<html lang="${locale}"><body>\n${c.html(data).trim()}\n<p>— Orderline</p>\n</body></html>`;
+  return { subject, text, html, locale };
 }

@@ -4,7 +4,13 @@ import { access } from '../../../platform/security/access.js';
 import type { MemoryMailer } from '../adapters/memory.mailer.js';
 
 const mailboxQuery = z.object({
-  to: z.string().trim().min(3).max(320).describe('Recipient email (case-insensitive)'),
+  to: z
+    .string()
+    .trim()
+    .min(3)
+    .max(320)
+    .optional()
+    .describe('Recipient email (case-insensitive); every message when absent'),
 });
 const mailboxSchema = z.object({
   items: z.array(
@@ -29,13 +35,13 @@ export function registerDevMailboxRoutes(app: HttpApp, mailer: MemoryMailer): vo
       config: { access: access.public() },
       schema: {
         tags: ['development'],
-        summary: 'Messages the development mail sink holds for a recipient (not in production)',
+        summary: 'Messages the development mail sink holds, for one recipient or all (not in production)',
         querystring: mailboxQuery,
         response: { 200: mailboxSchema },
       },
     },
     async (request) => ({
-      items: mailer.list(request.query.to).map((m) => ({
+      items: (request.query.to === undefined ? mailer.all() : mailer.list(request.query.to)).map((m) => ({
         to: m.to,
         subject: m.subject,
         text: m.text,
