@@ -478,7 +478,9 @@ export function describeBusScenarios(
             [a.id, poison.id, c.id, d.id, good.id].includes(l.eventId),
           );
         await waitFor(async () => (await letters()).length === 2, 'poison and invalid dead-lettered', 15_000);
-        expect(sizes[0]).toBeGreaterThan(1);
+        // Some batch held more than one event (JetStream may hand the first fetch over with only the
+        // message it had buffered, so it need not be the first batch).
+        expect(Math.max(...sizes)).toBeGreaterThan(1);
         const byId = new Map((await letters()).map((l) => [l.eventId, l]));
         // 3 deliveries × (1 attempt + 2 in-place retries), counted on the per-event path only.
         expect(byId.get(poison.id)).toMatchObject({ attempts: 9 });
