@@ -125,52 +125,26 @@ export async function purchaseFlow(ctx: Ctx, db: Awaited<ReturnType<typeof datab
   ];
   const data: Record<string, unknown> = { rawSql: db };
   for (const c of ctx.settings.levels) {
+    /** The guest purchase at this level, on the platform (`/api/v1`) or the bare server (`/bare`). */
+    const purchaseJob = (origin: string, prefix: string, promotionCode?: string) => ({
+      origin,
+      connections: c,
+      scenario: {
+        kind: 'purchase' as const,
+        prefix,
+        skus: ctx.store.skus,
+        address: ADDRESS,
+        checkout: true,
+        ...(promotionCode ? { promotionCode } : {}),
+      },
+    });
     ctx.log(`purchase flow c=${c}`);
-    const flow = await measure(
-      ctx,
-      {
-        origin: ctx.origin,
-        connections: c,
-        scenario: {
-          kind: 'purchase',
-          prefix: '/api/v1',
-          skus: ctx.store.skus,
-          address: ADDRESS,
-          checkout: true,
-        },
-      },
-      ctx.platformCpuMs,
-    );
-    const bare = await measure(
-      ctx,
-      {
-        origin: ctx.bare.origin,
-        connections: c,
-        scenario: {
-          kind: 'purchase',
-          prefix: '/bare',
-          skus: ctx.store.skus,
-          address: ADDRESS,
-          checkout: true,
-        },
-      },
-      benchCpuMs,
-    );
+    const flow = await measure(ctx, purchaseJob(ctx.origin, '/api/v1'), ctx.platformCpuMs);
+    const bare = await measure(ctx, purchaseJob(ctx.bare.origin, '/bare'), benchCpuMs);
     if (flow.failed > 0) ctx.log(`  purchase c=${c}${failures(flow)}`);
     const withCode = await measure(
       ctx,
-      {
-        origin: ctx.origin,
-        connections: c,
-        scenario: {
-          kind: 'purchase',
-          prefix: '/api/v1',
-          skus: ctx.store.skus,
-          address: ADDRESS,
-          checkout: true,
-          promotionCode: BENCH_PROMOTION_CODE,
-        },
-      },
+      purchaseJob(ctx.origin, '/api/v1', BENCH_PROMOTION_CODE),
       ctx.platformCpuMs,
     );
     if (withCode.failed > 0) ctx.log(`  purchase with a code c=${c}${failures(withCode)}`);

@@ -1,3 +1,4 @@
+import type { UnresolvedCompensation } from '../../../platform/eventing/operations-watch.js';
 import type { MessagingChoices } from './message-types.js';
 
 /** Who a message goes to, resolved from the directory that owns the principal. */
@@ -36,17 +37,5 @@ export interface ShipmentLookup {
 /** Dead letters and failed compensations of the services in this process (platform tables). */
 export interface OperationsWatch {
   openDeadLetters(): Promise<{ service: string; open: number }[]>;
-  failedCompensations(limit: number): Promise<
-    {
-      id: string;
-      service: string;
-      sagaType: string;
-      sagaId: string;
-      step: string;
-      action: string;
-      status: 'pending' | 'exhausted';
-      attempts: number;
-      lastError: string;
-    }[]
-  >;
+  failedCompensations(limit: number): Promise<UnresolvedCompensation[]>;
 }
