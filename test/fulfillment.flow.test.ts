@@ -4,6 +4,7 @@ import { waitFor } from '../src/platform/eventing/eventing.fixtures.js';
 import { newId } from '../src/platform/ids.js';
 import { createStaff } from './auth.fixtures.js';
 import { bearer, loginAs, TEST_DATABASES, type TestPlatform } from './harness.js';
+import { deliver } from './lifecycle.fixtures.js';
 import {
   DELIVERY_SERVICES,
   type FulfillmentBody,
@@ -98,18 +99,12 @@ describe.each(TEST_DATABASES)('fulfillment on %s', (kind) => {
       )
     ).map((r) => r.envelope);
     const replay = [...envelopes, ...envelopes].map((e) => ({ ...e, id: newId() }));
-    const bus = platform.orderline.eventing.bus();
-    for (const e of replay) await bus.publish([e]);
+    await deliver(platform, 'fulfillment', replay);
     await rows(`DELETE FROM fulfillment.order_sequences WHERE order_id = '${o.id}'`);
-    const again = envelopes.map((e) => ({ ...e, id: newId() }));
-    for (const e of again) await bus.publish([e]);
-    const ids = [...replay, ...again].map((e) => `'${e.id}'`).join(',');
-    await waitFor(
-      async () =>
-        (await rows(`SELECT 1 FROM fulfillment.processed_events WHERE event_id IN (${ids})`)).length ===
-        replay.length + again.length,
-      'replay processed',
-      10_000,
+    await deliver(
+      platform,
+      'fulfillment',
+      envelopes.map((e) => ({ ...e, id: newId() })),
     );
     expect((await fulfillmentsOf(o.id)).map((f) => f.id).sort()).toEqual(list.map((f) => f.id).sort());
     expect(await published(`key = '${o.id}'`)).toHaveLength(announced.length);

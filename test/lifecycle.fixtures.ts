@@ -73,18 +73,31 @@ export function shuffled<T>(items: readonly T[], seed = 7): T[] {
 
 /**
  * Publishes `events` on the bus and waits until `schema`'s inbox has recorded every distinct event
- * id once per subscription of that schema listening to its topic (`perTopic`).
+ * id once per subscription of that schema that takes it: listening to its topic (`perTopic` of
+ * them per topic, checked against the service's registered consumers) and accepting it (a
+ * consumer's `accepts` skips what it would do nothing with, leaving no inbox row).
  */
 export async function deliver(
   platform: TestPlatform,
   schema: string,
   events: EventEnvelope[],
-  perTopic: Record<string, number>,
+  perTopic?: Record<string, number>,
 ): Promise<void> {
+  const consumers = platform.orderline.modules.find((m) => m.name === schema)?.consumers ?? [];
   const bus = platform.orderline.eventing.bus();
   for (const e of events) await bus.publish([e]);
-  const distinct = new Map(events.map((e) => [e.id, e.type]));
-  const expected = [...distinct.values()].reduce((n, topic) => n + (perTopic[topic] ?? 0), 0);
+  const distinct = new Map(events.map((e) => [e.id, e]));
+  let expected = 0;
+  for (const e of distinct.values()) {
+    const listening = consumers.filter((c) => c.topic === e.type);
+    if (perTopic && (perTopic[e.type] ?? 0) !== listening.length)
+      throw new Error(
+        `${schema} has ${listening.length} consumers of ${e.type}, the test expects ${perTopic[e.type] ?? 0}`,
+      );
+    expected += listening.filter(
+      (c) => !c.accepts || (c.accepts as (event: EventEnvelope) => boolean)(e),
+    ).length;
+  }
   const ids = [...distinct.keys()];
   await waitFor(
     async () => {

@@ -194,15 +194,18 @@ describe.each(TEST_DATABASES)('promotions in checkout on %s', (kind) => {
     );
     const replay = [...secondEvents, ...secondEvents].map((r) => ({ ...r.envelope, id: newId() }));
     for (const e of replay) await bus.publish([e]);
-    const ids = [...deliveries, ...replay].map((e) => `'${e.id}'`).join(',');
+    // The consumer skips statuses it does nothing with (no inbox row): wait for the ones it handles.
+    const handled = [...deliveries, ...replay].filter((e) =>
+      ['delivered', 'cancelled', 'refunded'].includes((e.data as { newStatus: string }).newStatus),
+    );
+    const ids = handled.map((e) => `'${e.id}'`).join(',');
     await waitFor(
       async () =>
         (
           await w.sql(
             `SELECT 1 FROM promotion.processed_events WHERE event_id IN (${ids}) AND subscription = 'promotion.order-status'`,
           )
-        ).length ===
-        deliveries.length + replay.length,
+        ).length === handled.length,
       'replays processed',
       10_000,
     );

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../src/contracts/index.js';
-import { waitFor } from '../src/platform/eventing/eventing.fixtures.js';
 import { newId } from '../src/platform/ids.js';
 import { buildEnvelope } from '../src/platform/outbox/outbox.publisher.js';
 import { createStaff } from './auth.fixtures.js';
 import { ADDRESS } from './checkout.fakes.js';
 import { bearer, loginAs, TEST_DATABASES } from './harness.js';
+import { deliver as deliverEvents } from './lifecycle.fixtures.js';
 import {
   type Shipment,
   type ShippingWorld,
@@ -55,16 +55,10 @@ describe.each(TEST_DATABASES)('shipments on %s', (kind) => {
 
   /** Publishes envelopes again with fresh ids and waits until shipping's inbox took them all. */
   async function redeliver(envelopes: EventEnvelope[]) {
-    const copies = envelopes.map((e) => ({ ...e, id: newId() }));
-    const bus = w.platform.orderline.eventing.bus();
-    for (const e of copies) await bus.publish([e]);
-    const ids = copies.map((e) => `'${e.id}'`).join(',');
-    await waitFor(
-      async () =>
-        (await w.sql(`SELECT 1 FROM shipping.processed_events WHERE event_id IN (${ids})`)).length ===
-        copies.length,
-      'redelivered events processed',
-      10_000,
+    await deliverEvents(
+      w.platform,
+      'shipping',
+      envelopes.map((e) => ({ ...e, id: newId() })),
     );
   }
 

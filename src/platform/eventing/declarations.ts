@@ -28,6 +28,14 @@ export interface ConsumerDeclaration<T extends Topic = Topic, DB = any> {
   topic: T;
   handle(tx: Transaction<DB>, event: EventEnvelope<EventData<T>>, ctx: ConsumerContext): Promise<void>;
   /**
+   * Optional: a pure test of the event alone (no I/O) that says whether `handle` would do anything
+   * with it, e.g. a consumer of order status changes that acts on `cancelled` only. An event it
+   * refuses is acked without a transaction or an inbox row (counted as `skipped`): redelivered, it
+   * is refused again, so skipping it keeps G4. `handle` only ever sees accepted events. Leave it out
+   * when the handler keeps state for every event (a sequence guard that must see each one, G6).
+   */
+  accepts?(event: EventEnvelope<EventData<T>>): boolean;
+  /**
    * Optional: the new (not yet processed) events of one delivered batch in one call, inside the
    * same inbox transaction, so a consumer can write them with multi-row statements (seed 003
    * SG-5/SG-6: never one INSERT per event). When set, the batch path calls it instead of `handle`;

@@ -80,7 +80,7 @@ export function eventingMetrics(metrics: Metrics): EventingMetrics {
     }),
     consumerHandled: new Counter({
       name: 'orderline_consumer_deliveries_total',
-      help: 'Deliveries by outcome: processed, duplicate, retry, dead_lettered',
+      help: 'Deliveries by outcome: processed, duplicate, skipped (not for this consumer), retry, dead_lettered',
       labelNames: ['subscription', 'outcome'],
       registers,
     }),

@@ -90,7 +90,9 @@ function createConsumerRunner(deps: ConsumerRunnerDeps) {
     duplicate: deps.metrics.consumerHandled.labels({ subscription, outcome: 'duplicate' }),
     retry: deps.metrics.consumerHandled.labels({ subscription, outcome: 'retry' }),
     dead_lettered: deps.metrics.consumerHandled.labels({ subscription, outcome: 'dead_lettered' }),
+    skipped: deps.metrics.consumerHandled.labels({ subscription, outcome: 'skipped' }),
   };
+  const accepts = consumer.accepts as ((event: EventEnvelope) => boolean) | undefined;
   const deadLettered = deps.metrics.deadLettered.labels({ subscription });
   const redeliveries = deps.metrics.consumerRedeliveries.labels({ subscription });
   const lag = deps.metrics.consumerLag.labels({ subscription });
@@ -189,6 +191,10 @@ function createConsumerRunner(deps: ConsumerRunnerDeps) {
     const decoded = decodeEnvelope(delivery.envelope, topics);
     if (!decoded.ok) return deadLetterInvalid(delivery, decoded);
     observe(decoded.event, delivery.deliveryCount);
+    if (accepts && !accepts(decoded.event)) {
+      handled.skipped.inc();
+      return ACK;
+    }
     return handleEvent(decoded.event, delivery);
   };
 
@@ -205,11 +211,16 @@ function createConsumerRunner(deps: ConsumerRunnerDeps) {
     for (let index = 0; index < deliveries.length; index++) {
       const delivery = deliveries[index]!;
       const decoded = decodeEnvelope(delivery.envelope, topics);
-      if (decoded.ok) valid.push({ index, id: decoded.event.id, event: decoded.event, delivery });
-      else dispositions[index] = await deadLetterInvalid(delivery, decoded);
+      if (!decoded.ok) dispositions[index] = await deadLetterInvalid(delivery, decoded);
+      else {
+        observe(decoded.event, delivery.deliveryCount);
+        if (accepts && !accepts(decoded.event)) {
+          handled.skipped.inc();
+          dispositions[index] = ACK;
+        } else valid.push({ index, id: decoded.event.id, event: decoded.event, delivery });
+      }
     }
     if (valid.length === 0) return dispositions;
-    for (const v of valid) observe(v.event, v.delivery.deliveryCount);
     const redelivered = valid.filter((v) => v.delivery.deliveryCount > 1).map((v) => v.id);
     const end = duration.startTimer();
     const committed: (() => void)[] = [];
@@ -278,7 +289,11 @@ async function runHandler(
       deps.db,
       consumer.subscription,
       event.id,
-      (tx) => consumer.handle(tx, event as never, consumerContext(deps, event, deliveryCount, committed)),
+      // A replayed dead letter its consumer no longer accepts is recorded as done, not handled.
+      (tx) =>
+        consumer.accepts && !consumer.accepts(event as never)
+          ? Promise.resolve()
+          : consumer.handle(tx, event as never, consumerContext(deps, event, deliveryCount, committed)),
       async (tx, outcome) => {
         if (hadFailures) await clearFailures(tx, consumer.subscription, [event.id]);
         await after?.(tx, outcome);

@@ -12,6 +12,7 @@ export const orderStatsConsumers = (clock: Clock) => [
   defineConsumer<'orders.order.status_changed', CustomerDB>({
     subscription: 'customer.order-stats',
     topic: 'orders.order.status_changed',
+    accepts: (event) => statusFact(event.data) !== undefined,
     async handle(tx, event) {
       const fact = statusFact(event.data);
       if (fact) await applyOrderFact(tx, fact, clock.now());

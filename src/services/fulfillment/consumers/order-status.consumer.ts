@@ -14,9 +14,9 @@ export const orderStatusConsumer = (deps: FulfillmentDeps) =>
   defineConsumer<'orders.order.status_changed', FulfillmentDB>({
     subscription: 'fulfillment.order-confirmed',
     topic: 'orders.order.status_changed',
+    accepts: (event) => event.data.newStatus === 'confirmed' || event.data.newStatus === 'cancelled',
     async handle(tx, event, ctx) {
       const { orderId, newStatus, sequence, items } = event.data;
-      if (newStatus !== 'confirmed' && newStatus !== 'cancelled') return;
       if (!(await claimOrderSequence(tx, orderId, sequence, deps.clock.now()))) {
         ctx.logger.debug({ orderId, sequence }, 'stale order status ignored');
         return;

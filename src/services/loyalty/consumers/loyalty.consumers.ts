@@ -50,9 +50,12 @@ export const loyaltyConsumers = (settings: LoyaltySettings, clock: Clock) => [
   defineConsumer<'orders.order.status_changed', LoyaltyDB>({
     subscription: 'loyalty.order-status',
     topic: 'orders.order.status_changed',
+    // Guests collect no points; other statuses change nothing (`cancelled` is in REVERSES).
+    accepts: ({ data }) =>
+      data.customerId !== null && (EARNS.has(data.newStatus) || REVERSES.has(data.newStatus)),
     async handle(tx, event) {
-      const { orderId, customerId, newStatus, total } = event.data;
-      if (!customerId) return; // guests collect no points
+      const { orderId, newStatus, total } = event.data;
+      const customerId = event.data.customerId!;
       const now = clock.now();
       if (EARNS.has(newStatus))
         await earnForOrder(

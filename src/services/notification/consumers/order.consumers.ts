@@ -11,16 +11,19 @@ import { orderLinks } from '../domain/links.js';
  * out of order still sends exactly one message of each kind (G4). Guest orders have no address
  * with us and get none.
  */
+const MESSAGED = new Set(['confirmed', 'shipped', 'delivered', 'cancelled']);
+
 export function orderConsumers(deps: NotificationDeps, background: Background) {
   const links = orderLinks(deps.storefrontUrl);
 
   const orderStatus = defineConsumer<'orders.order.status_changed', NotificationDB>({
     subscription: 'notification.order-status',
     topic: 'orders.order.status_changed',
+    // Guest orders have no address with us; only these statuses have a message.
+    accepts: ({ data }) => data.customerId !== null && MESSAGED.has(data.newStatus),
     async handle(tx, event, ctx) {
       const d = event.data;
-      if (!d.customerId) return;
-      const customer = { kind: 'customer' as const, customerId: d.customerId };
+      const customer = { kind: 'customer' as const, customerId: d.customerId! };
       const common = {
         orderId: d.orderId,
         shortId: links.shortId(d.orderId),

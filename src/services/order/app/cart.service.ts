@@ -207,9 +207,18 @@ export async function shippingOptions(deps: OrderDeps, cart: CartRow): Promise<S
       'shipping_address_required',
       'Set a shipping address before choosing shipping',
     );
-  const items = await carts.listItems(deps.db, cart.id);
-  const parcel = await quoteLines(deps, cart.currency, items, VIEW);
-  return deps.shipping.options(rateRequest(address, parcel.weightGrams, parcel.subtotal), VIEW);
+  return optionsFor(deps, address, cart.currency, await carts.listItems(deps.db, cart.id));
+}
+
+function optionsFor(
+  deps: OrderDeps,
+  address: NonNullable<CartRow['shipping_address']>,
+  currency: string,
+  items: CartItemRow[],
+): Promise<ShippingOption[]> {
+  return quoteLines(deps, currency, items, VIEW).then((parcel) =>
+    deps.shipping.options(rateRequest(address, parcel.weightGrams, parcel.subtotal), VIEW),
+  );
 }
 
 export async function setShippingMethod(
@@ -221,7 +230,10 @@ export async function setShippingMethod(
   ifMatch: number | undefined,
 ): Promise<CartView> {
   const cart = await loadOwnedCart(deps, id, who);
-  const options = await shippingOptions(deps, cart);
+  const items = await carts.listItems(deps.db, cart.id);
+  const options = cart.shipping_address
+    ? await optionsFor(deps, cart.shipping_address, cart.currency, items)
+    : await shippingOptions(deps, cart);
   if (!options.some((o) => o.id === optionId))
     throw new AppError(
       'unprocessable',
@@ -239,7 +251,10 @@ export async function setShippingMethod(
       throw conflict('The shipping address changed; fetch the shipping options again');
     return { cart: await carts.setShippingOption(tx, locked.id, optionId) };
   });
-  return cartView(deps, updated.cart, updated.items);
+  // Items change only through a version bump: when ours was the only one since the read, the items
+  // read then are the cart's items now.
+  const unchanged = updated.cart.version === cart.version + 1;
+  return cartView(deps, updated.cart, updated.items ?? (unchanged ? items : undefined));
 }
 
 const promotionsUnavailable = () =>

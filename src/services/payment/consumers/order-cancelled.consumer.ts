@@ -15,8 +15,8 @@ export const orderCancelledConsumer = (deps: PaymentDeps, kicks: KickQueue) =>
   defineConsumer<'orders.order.status_changed', PaymentDB>({
     subscription: 'payment.order-cancelled',
     topic: 'orders.order.status_changed',
+    accepts: (event) => event.data.newStatus === 'cancelled',
     async handle(tx, event, ctx) {
-      if (event.data.newStatus !== 'cancelled') return;
       const now = deps.clock.now();
       await tx
         .insertInto('order_settlements')

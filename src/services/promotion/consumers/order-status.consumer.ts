@@ -17,9 +17,9 @@ export const orderStatusConsumer = (deps: PromotionDeps) =>
   defineConsumer<'orders.order.status_changed', PromotionDB>({
     subscription: 'promotion.order-status',
     topic: 'orders.order.status_changed',
+    accepts: (event) => event.data.newStatus === 'delivered' || RELEASING.has(event.data.newStatus),
     async handle(tx, event, ctx) {
       const { orderId, newStatus, sequence } = event.data;
-      if (newStatus !== 'delivered' && !RELEASING.has(newStatus)) return;
       if (!(await claimOrderSequence(tx, orderId, sequence, deps.clock.now()))) {
         ctx.logger.debug({ orderId, sequence }, 'stale order status ignored');
         return;

@@ -17,9 +17,9 @@ export const orderStatusConsumer = (deps: ShipmentDeps) =>
   defineConsumer<'orders.order.status_changed', ShippingDB>({
     subscription: 'shipping.order-cancelled',
     topic: 'orders.order.status_changed',
+    accepts: (event) => event.data.newStatus === 'cancelled',
     async handle(tx, event, ctx) {
-      const { orderId, newStatus, sequence } = event.data;
-      if (newStatus !== 'cancelled') return;
+      const { orderId, sequence } = event.data;
       const now = deps.clock.now();
       if (!(await claimOrderSequence(tx, orderId, sequence, now))) {
         ctx.logger.debug({ orderId, sequence }, 'stale order status ignored');
