@@ -49,6 +49,16 @@ function compare(a: unknown, b: unknown): number {
   throw new Error(`incompatible types for comparison: ${typeof a} and ${typeof b}`);
 }
 
+/** Parsed YAML by text: the chart reads the same include back once per template. */
+const parsedYaml = new Map<string, unknown>();
+function readYaml(text: string): unknown {
+  if (!parsedYaml.has(text)) {
+    if (parsedYaml.size > 1000) parsedYaml.clear();
+    parsedYaml.set(text, parse(text) ?? {});
+  }
+  return parsedYaml.get(text);
+}
+
 export const helmFunctions: Record<string, TemplateFunction> = {
   // Go built-ins.
   and: lazy((...args) => {
@@ -145,6 +155,6 @@ export const helmFunctions: Record<string, TemplateFunction> = {
   },
   // Helm.
   toYaml: (v) => stringify(sortKeys(v ?? null), { lineWidth: 0 }).replace(/\n$/, ''),
-  fromYaml: (s) => parse(str(s)) ?? {},
+  fromYaml: (s) => structuredClone(readYaml(str(s))),
   toJson: (v) => JSON.stringify(sortKeys(v ?? null)),
 };
