@@ -16,6 +16,7 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadValues, renderChart } from '../scripts/chart/helm.render.js';
+import { unknownFieldProblems } from '../scripts/chart/k8s.strict.js';
 import { validateManifest, validateManifests } from '../scripts/chart/k8s.validate.js';
 import { loadConfig, SECRET_SETTINGS, settingsSchema } from '../src/platform/config/config.js';
 import { SERVICE_NAMES } from '../src/runtime/services.js';
@@ -344,6 +345,24 @@ describe('manifest validation', () => {
     ]);
   });
 
+  it('refuses unknown fields, as kubeconform -strict does, and finds none in any values file', () => {
+    const all = VALUES_FILES.flatMap(([, files]) => render(files));
+    const typo = broken((d) => {
+      const c = d.spec!.template.spec!.containers[0]!;
+      Object.assign(c, { readinesProbe: c.readinessProbe });
+    });
+    const monitor = structuredClone(ofKind<IServiceMonitor>(docs, 'ServiceMonitor')[0]!);
+    Object.assign(monitor.spec.endpoints![0]!, { pth: '/metrics' });
+    const problems = unknownFieldProblems([...all, typo, monitor as unknown as Doc]);
+    expect(problems).toEqual([
+      {
+        name: `Deployment/${deployment.metadata!.name}`,
+        message: expect.stringMatching(/'"readinesProbe"' does not exist in type 'IContainer'/),
+      },
+      { name: 'ServiceMonitor/orderline', message: expect.stringMatching(/'"pth"' does not exist/) },
+    ]);
+  }, 60_000);
+
   it("refuses a broken Service name and the Prometheus Operator's objects broken", () => {
     const service = ofKind<IService>(docs, 'Service')[0]!;
     expect(
@@ -380,5 +399,5 @@ describe('manifest validation', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });

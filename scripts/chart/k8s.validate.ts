@@ -18,8 +18,7 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
  * Checks manifests against the Kubernetes OpenAPI schemas bundled in `kubernetes-models` (and the
  * Prometheus Operator CRDs' schemas in `@kubernetes-models/prometheus-operator`): required fields,
  * types, enums and formats. A kind without a schema here is refused, as kubeconform does without
- * `-ignore-missing-schemas`. The schemas allow unknown fields (kubeconform's `-strict` does not):
- * test/deploy.chart.test.ts asserts the fields that matter by value.
+ * `-ignore-missing-schemas`. The schemas allow unknown fields; k8s.strict.ts refuses them.
  */
 
 /** A model class; each types its own input, so the manifest is handed over as `never`. */

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { manifestsToYaml, renderChart } from './helm.render.js';
+import { unknownFieldProblems } from './k8s.strict.js';
 import { validateManifests } from './k8s.validate.js';
 
 /**
  * `npm run chart:render -- --values deploy/helm/orderline/values-small.yaml`: prints the chart's
- * manifests as `helm template` would, after checking each against the Kubernetes schemas; exits 1
- * and names the problems when one is invalid.
+ * manifests as `helm template` would, after checking each against the Kubernetes schemas and for
+ * unknown fields; exits 1 and names the problems when one is invalid.
  */
 const { values } = parseArgs({
   options: {
@@ -24,7 +25,9 @@ try {
     releaseName: values['release-name'],
     namespace: values.namespace,
   });
-  const problems = validateManifests(manifests.map((m) => m.document));
+  const docs = manifests.map((m) => m.document);
+  const problems = validateManifests(docs);
+  if (problems.length === 0) problems.push(...unknownFieldProblems(docs));
   if (problems.length > 0) {
     for (const p of problems) process.stderr.write(`${p.name}: ${p.message}\n`);
     process.exit(1);
