@@ -68,7 +68,7 @@ export function unknownFieldProblems(docs: Record<string, unknown>[]): Validatio
       .flattenDiagnosticMessageText(d.messageText, '\n')
       .split('\n')
       .at(-1)!
-      .replace(/in type '(.{40})[^]{20,}'\.$/, "in type '$1…'.");
+      .replace(/in type '(.{40})[\s\S]{20,}'\.$/, "in type '$1…'.");
     if (d.file !== file || d.start === undefined) return { name: '(chart)', message };
     const line = file.getLineAndCharacterOfPosition(d.start).line - header.length;
     const owner = owners[line];
