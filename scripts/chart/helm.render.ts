@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, normalize, relative } from 'node:path';
+import { basename, isAbsolute, join, normalize } from 'node:path';
 import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
 import { execute, include, isMap, type Templates } from './go-template.exec.js';
 import type { TemplateNode } from './go-template.parse.js';
@@ -10,7 +10,8 @@ import { helmFunctions } from './helm.functions.js';
  * `helm template` for this repository's chart without the helm binary: merges values the way
  * Helm does (files in order over the chart's values.yaml, maps deep, lists replaced, null deletes a
  * key), renders every file of templates/ not starting with `_` with the built-in objects the chart
- * uses (.Values, .Release, .Chart, .Files, .Template), and splits the output into documents.
+ * uses (.Values, .Release, .Chart, .Files, .Template; no .Capabilities: nothing asks a cluster),
+ * and splits the output into documents.
  */
 
 export interface RenderOptions {
@@ -105,8 +106,8 @@ export function renderChart(options: RenderOptions): Manifest[] {
     },
     Chart: chart,
     Files: filesObject(chartDir),
-    Capabilities: { KubeVersion: { Version: 'v1.30.0', Major: '1', Minor: '30' } },
   };
+  const chartName = basename(chartDir);
   const manifests: Manifest[] = [];
   for (const { file, body } of bodies) {
     const source = `templates/${file}`;
@@ -114,10 +115,7 @@ export function renderChart(options: RenderOptions): Manifest[] {
       body,
       {
         ...root,
-        Template: {
-          Name: `${relative(join(chartDir, '..'), chartDir)}/${source}`,
-          BasePath: `${relative(join(chartDir, '..'), chartDir)}/templates`,
-        },
+        Template: { Name: `${chartName}/${source}`, BasePath: `${chartName}/templates` },
       },
       templates,
     );
