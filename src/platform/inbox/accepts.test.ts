@@ -10,29 +10,15 @@ import {
 import { eventingMetrics } from '../eventing/eventing.metrics.js';
 import type { PlatformTables } from '../eventing/platform.tables.js';
 import { createMetrics } from '../observability/metrics.js';
-import { buildEnvelope } from '../outbox/outbox.publisher.js';
 import { createBatchHandler, createDeliveryHandler } from './consumer.runner.js';
+import { orderStatusEnvelope } from './inbox.fixtures.js';
 
 interface SeenDB {
   seen: { event_id: string; status: string };
 }
 
 const statusEvent = (newStatus: 'confirmed' | 'cancelled' | 'shipped') =>
-  JSON.parse(
-    JSON.stringify(
-      buildEnvelope('orders.order.status_changed', crypto.randomUUID(), {
-        orderId: crypto.randomUUID(),
-        customerId: null,
-        oldStatus: 'pending',
-        newStatus,
-        sequence: 2,
-        total: { amount: '1999', currency: 'EUR' },
-        items: [{ sku: 'MUG-1', quantity: 1 }],
-        reason: null,
-        occurredAt: new Date().toISOString(),
-      }),
-    ),
-  );
+  orderStatusEnvelope(crypto.randomUUID(), newStatus);
 
 /**
  * `accepts`: an event the consumer says it would do nothing with is acked without a transaction

@@ -9,29 +9,14 @@ import {
 } from '../eventing/eventing.fixtures.js';
 import { eventingMetrics } from '../eventing/eventing.metrics.js';
 import { createMetrics } from '../observability/metrics.js';
-import { buildEnvelope } from '../outbox/outbox.publisher.js';
 import { createBatchHandler, createDeliveryHandler } from './consumer.runner.js';
+import { orderStatusEnvelope } from './inbox.fixtures.js';
 
 interface FollowDB {
   made: { order_id: string };
 }
 
-const created = (orderId: string) =>
-  JSON.parse(
-    JSON.stringify(
-      buildEnvelope('orders.order.status_changed', orderId, {
-        orderId,
-        customerId: null,
-        oldStatus: 'pending',
-        newStatus: 'confirmed',
-        sequence: 2,
-        total: { amount: '1999', currency: 'EUR' },
-        items: [{ sku: 'MUG-1', quantity: 1 }],
-        reason: null,
-        occurredAt: new Date().toISOString(),
-      }),
-    ),
-  );
+const created = (orderId: string) => orderStatusEnvelope(orderId);
 
 /**
  * `ctx.afterCommit`: a follow-up (a kick that reads what the handler wrote) runs only once the
