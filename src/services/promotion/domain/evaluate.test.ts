@@ -1,27 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { computeDiscount, type EvalContext, evaluatePromotions, type RuleWithUsage } from './evaluate.js';
-import { validateRule } from './promotion.js';
+import { emptyRule, validateRule } from './promotion.js';
 import { findConflicts, resolveStacking } from './stacking.js';
 
 const at = new Date('2026-06-01T12:00:00Z');
 let seq = 0;
 const rule = (over: Partial<RuleWithUsage> = {}): RuleWithUsage => ({
   id: `00000000-0000-7000-8000-${String(++seq).padStart(12, '0')}`,
-  code: null,
-  name: 'r',
-  type: 'percentage',
+  ...emptyRule('percentage', 'r'),
   value: 10n,
-  currency: null,
-  buyQuantity: null,
-  getQuantity: null,
-  conditions: {},
-  usageLimit: null,
-  perCustomerLimit: null,
-  budget: null,
-  startsAt: null,
-  endsAt: null,
-  stackable: false,
-  priority: 0,
   createdAt: new Date(at.getTime() - seq * 1000),
   usage: { uses: 0, discountUsed: 0n, customerUses: 0 },
   ...over,

@@ -42,6 +42,28 @@ export interface PromotionRule {
 /** The fields an admin sets; validated as a whole after a PATCH is merged onto the stored rule. */
 export type RuleInput = Omit<PromotionRule, 'id' | 'createdAt'>;
 
+/**
+ * A rule with nothing set but its type and name: no code, conditions, limits or window, exclusive,
+ * priority 0. A percentage or fixed value is left invalid (-1) so a create must give one.
+ */
+export const emptyRule = (type: PromotionType, name: string): RuleInput => ({
+  code: null,
+  name,
+  type,
+  value: type === 'free_shipping' ? 0n : type === 'buy_x_get_y' ? 100n : -1n,
+  currency: null,
+  buyQuantity: null,
+  getQuantity: null,
+  conditions: {},
+  usageLimit: null,
+  perCustomerLimit: null,
+  budget: null,
+  startsAt: null,
+  endsAt: null,
+  stackable: false,
+  priority: 0,
+});
+
 export const CODE_RE = /^[A-Z0-9][A-Z0-9_-]{2,31}$/;
 export const PRIORITY_RANGE = { min: -1000, max: 1000 } as const;
 

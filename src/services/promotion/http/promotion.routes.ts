@@ -14,7 +14,13 @@ import {
 import type { PromotionDeps } from '../app/deps.js';
 import { normalizeCode } from '../contract/client.js';
 import { type PromotionRow, promotionRepository } from '../data/promotion.repository.js';
-import { type Conditions, type PromotionType, type RuleInput, windowState } from '../domain/promotion.js';
+import {
+  type Conditions,
+  emptyRule,
+  type PromotionType,
+  type RuleInput,
+  windowState,
+} from '../domain/promotion.js';
 import {
   type CreatePromotionBody,
   createPromotionBody,
@@ -137,24 +143,6 @@ function mergeRule(base: RuleInput, b: UpdatePromotionBody): RuleInput {
   };
 }
 
-const EMPTY_RULE = (type: PromotionType, name: string): RuleInput => ({
-  code: null,
-  name,
-  type,
-  value: type === 'free_shipping' ? 0n : type === 'buy_x_get_y' ? 100n : -1n,
-  currency: null,
-  buyQuantity: null,
-  getQuantity: null,
-  conditions: {},
-  usageLimit: null,
-  perCustomerLimit: null,
-  budget: null,
-  startsAt: null,
-  endsAt: null,
-  stackable: false,
-  priority: 0,
-});
-
 const RULES =
   'Validation: percentage 0-100, fixed 1..PROMOTION_FIXED_MAX_AMOUNT minor units with a currency, minSubtotal and budget need the currency (400 invalid_promotion with the fields). A live promotion at the same priority with an overlapping window and a common currency, where one of the two is exclusive, is a 409 promotion_conflict listing the conflicting promotions in `conflicts`. A code used by another live promotion is 409 promotion_code_taken. Segment conditions without the customer segments are 400 segments_unavailable.';
 
@@ -180,7 +168,7 @@ export function registerPromotionRoutes(app: HttpApp, deps: PromotionDeps): void
         throw new AppError('validation', 'invalid_promotion', `A ${b.type} promotion needs a value`, {
           fields: [{ path: 'body.value', message: 'required for this type' }],
         });
-      const rule = mergeRule(EMPTY_RULE(b.type, b.name), b);
+      const rule = mergeRule(emptyRule(b.type, b.name), b);
       const row = await createPromotion(requestCtx(request), deps, rule);
       return reply.status(201).header('location', `${app.prefix}/admin/promotions/${row.id}`).send(view(row));
     },
