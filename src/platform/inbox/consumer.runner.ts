@@ -93,6 +93,12 @@ function createConsumerRunner(deps: ConsumerRunnerDeps) {
     skipped: deps.metrics.consumerHandled.labels({ subscription, outcome: 'skipped' }),
   };
   const accepts = consumer.accepts as ((event: EventEnvelope) => boolean) | undefined;
+  /** A refused event: counted, and in the event's trace as a consumer span marked skipped. */
+  const skip = async (event: EventEnvelope): Promise<void> => {
+    handled.skipped.inc();
+    if (tracingEnabled())
+      await traced(event, subscription, async () => undefined, { 'orderline.consumer.skipped': true });
+  };
   const deadLettered = deps.metrics.deadLettered.labels({ subscription });
   const redeliveries = deps.metrics.consumerRedeliveries.labels({ subscription });
   const lag = deps.metrics.consumerLag.labels({ subscription });
@@ -192,7 +198,7 @@ function createConsumerRunner(deps: ConsumerRunnerDeps) {
     if (!decoded.ok) return deadLetterInvalid(delivery, decoded);
     observe(decoded.event, delivery.deliveryCount);
     if (accepts && !accepts(decoded.event)) {
-      handled.skipped.inc();
+      await skip(decoded.event);
       return ACK;
     }
     return handleEvent(decoded.event, delivery);
@@ -215,7 +221,7 @@ function createConsumerRunner(deps: ConsumerRunnerDeps) {
       else {
         observe(decoded.event, delivery.deliveryCount);
         if (accepts && !accepts(decoded.event)) {
-          handled.skipped.inc();
+          await skip(decoded.event);
           dispositions[index] = ACK;
         } else valid.push({ index, id: decoded.event.id, event: decoded.event, delivery });
       }
@@ -305,7 +311,12 @@ async function runHandler(
 }
 
 /** The handling of one event as a consumer span continuing the event's trace (its traceparent). */
-function traced<R>(event: EventEnvelope, subscription: string, fn: () => Promise<R>): Promise<R> {
+function traced<R>(
+  event: EventEnvelope,
+  subscription: string,
+  fn: () => Promise<R>,
+  extra: Record<string, boolean> = {},
+): Promise<R> {
   return withSpan(`${event.type} process`, fn, {
     kind: SpanKind.CONSUMER,
     parent: event.traceparent,
@@ -313,6 +324,7 @@ function traced<R>(event: EventEnvelope, subscription: string, fn: () => Promise
       'messaging.destination.name': event.type,
       'messaging.consumer.group.name': subscription,
       'messaging.message.id': event.id,
+      ...extra,
     },
   });
 }

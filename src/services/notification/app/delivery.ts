@@ -1,5 +1,5 @@
 import { sql, type Updateable } from 'kysely';
-import { backoffMs, errorMessage, sleep } from '../../../platform/eventing/backoff.js';
+import { backoffMs, errorMessage } from '../../../platform/eventing/backoff.js';
 import type { MessageRow, MessagesTable } from '../data/tables.js';
 import { orderLinks, trackingUrl } from '../domain/links.js';
 import { allowed } from '../domain/message-types.js';
@@ -165,23 +165,4 @@ export async function deliver(deps: NotificationDeps, id: string): Promise<Deliv
       );
     return exhausted ? 'failed' : 'retry';
   }
-}
-
-/** Waits between looks for a row written by a transaction that has not committed yet. */
-const COMMIT_WAITS_MS = [10, 25, 50, 100, 250, 500, 1000, 2000];
-
-/**
- * Delivers a message a consumer stored in its inbox transaction, once that transaction has
- * committed: a row not visible yet is looked for again a few times; a row that never appears was
- * rolled back (the event will be redelivered). The delivery-retry job is the safety net.
- */
-export async function deliverAfterCommit(deps: NotificationDeps, id: string): Promise<DeliveryResult> {
-  for (const wait of COMMIT_WAITS_MS) {
-    await sleep(wait);
-    const result = await deliver(deps, id);
-    if (result !== 'skipped') return result;
-    const exists = await deps.db.selectFrom('messages').select('id').where('id', '=', id).executeTakeFirst();
-    if (exists) return 'skipped';
-  }
-  return 'skipped';
 }

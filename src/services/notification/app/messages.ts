@@ -7,13 +7,22 @@ import type { SendRequest, SendResult } from '../contract/client.js';
 import type { NotificationDB } from '../data/tables.js';
 import { MESSAGE_CATEGORIES, type MessageTemplate } from '../domain/message-types.js';
 import { render } from '../domain/templates.js';
-import { deliver, deliverAfterCommit } from './delivery.js';
+import { deliver } from './delivery.js';
 import type { NotificationDeps } from './deps.js';
 
 const EMAIL_RE = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
 
 /** Runs delivery without holding the caller; the module awaits these on shutdown. */
 export type Background = (work: Promise<unknown>) => void;
+
+/**
+ * How a message stored in a transaction gets delivered: `afterCommit` runs the delivery once that
+ * transaction committed (a consumer's `ctx.afterCommit`), `background` tracks it until shutdown.
+ */
+export interface AfterCommitDelivery {
+  background: Background;
+  afterCommit(work: () => void): void;
+}
 
 function checkRequest(request: SendRequest): string {
   const to = request.to.trim().toLowerCase();
@@ -126,14 +135,14 @@ function addressing(t: Exclude<MessageTarget, { kind: 'operators' }>) {
 /**
  * The consumers' send: one row per (source, recipient, template, channel) written in the inbox
  * transaction (G4: a redelivered or re-published event adds nothing), delivered once that
- * transaction has committed. `sourceKey` names the business fact (e.g. `order:<id>:shipped`), so the
+ * transaction has committed (`delivery.afterCommit`). `sourceKey` names the business fact (e.g. `order:<id>:shipped`), so the
  * same fact announced twice under different event ids still sends one message. Customer and staff
  * addresses are looked up at delivery, because events carry ids only (G10).
  */
 export async function queueForEvent(
   tx: Transaction<NotificationDB>,
   deps: NotificationDeps,
-  background: Background,
+  delivery: AfterCommitDelivery,
   m: {
     sourceKey: string;
     template: MessageTemplate;
@@ -193,11 +202,13 @@ export async function queueForEvent(
     .returning('id')
     .execute();
   for (const { id } of inserted)
-    background(
-      deliverAfterCommit(deps, id).catch((err: unknown) =>
-        deps.logger.error(
-          { err, messageId: id },
-          'email delivery could not be recorded; the retry job picks it up',
+    delivery.afterCommit(() =>
+      delivery.background(
+        deliver(deps, id).catch((err: unknown) =>
+          deps.logger.error(
+            { err, messageId: id },
+            'email delivery could not be recorded; the retry job picks it up',
+          ),
         ),
       ),
     );

@@ -17,29 +17,39 @@ export function notificationConsumers(
   const welcome = defineConsumer<'customer.created', NotificationDB>({
     subscription: 'notification.welcome',
     topic: 'customer.created',
-    async handle(tx, event) {
-      await queueForEvent(tx, deps, background, {
-        sourceKey: `event:${event.id}`,
-        template: 'welcome',
-        target: { kind: 'customer', customerId: event.data.customerId },
-      });
+    async handle(tx, event, ctx) {
+      await queueForEvent(
+        tx,
+        deps,
+        { background, afterCommit: ctx.afterCommit },
+        {
+          sourceKey: `event:${event.id}`,
+          template: 'welcome',
+          target: { kind: 'customer', customerId: event.data.customerId },
+        },
+      );
     },
   });
 
   const passwordChanged = defineConsumer<'auth.password_changed', NotificationDB>({
     subscription: 'notification.password-changed',
     topic: 'auth.password_changed',
-    async handle(tx, event) {
+    async handle(tx, event, ctx) {
       if (!isUuid(event.data.principalId)) return;
       const { principalType, principalId } = event.data;
-      await queueForEvent(tx, deps, background, {
-        sourceKey: `event:${event.id}`,
-        template: 'password_changed',
-        target:
-          principalType === 'customer'
-            ? { kind: 'customer', customerId: principalId }
-            : { kind: 'staff', principalType, principalId },
-      });
+      await queueForEvent(
+        tx,
+        deps,
+        { background, afterCommit: ctx.afterCommit },
+        {
+          sourceKey: `event:${event.id}`,
+          template: 'password_changed',
+          target:
+            principalType === 'customer'
+              ? { kind: 'customer', customerId: principalId }
+              : { kind: 'staff', principalType, principalId },
+        },
+      );
     },
   });
 

@@ -12,41 +12,56 @@ export function opsConsumers(deps: NotificationDeps, background: Background) {
   const stockLow = defineConsumer<'warehouse.stock.low', NotificationDB>({
     subscription: 'notification.stock-low',
     topic: 'warehouse.stock.low',
-    async handle(tx, event) {
+    async handle(tx, event, ctx) {
       // Each fall below the threshold is its own announcement: keyed by the event.
-      await queueForEvent(tx, deps, background, {
-        sourceKey: `event:${event.id}`,
-        template: 'ops_stock_low',
-        target: operators,
-        data: { ...event.data },
-      });
+      await queueForEvent(
+        tx,
+        deps,
+        { background, afterCommit: ctx.afterCommit },
+        {
+          sourceKey: `event:${event.id}`,
+          template: 'ops_stock_low',
+          target: operators,
+          data: { ...event.data },
+        },
+      );
     },
   });
 
   const stockReconciled = defineConsumer<'warehouse.stock.reconciled', NotificationDB>({
     subscription: 'notification.stock-reconciled',
     topic: 'warehouse.stock.reconciled',
-    async handle(tx, event) {
-      await queueForEvent(tx, deps, background, {
-        sourceKey: `event:${event.id}`,
-        template: 'ops_stock_reconciled',
-        target: operators,
-        data: { ...event.data },
-      });
+    async handle(tx, event, ctx) {
+      await queueForEvent(
+        tx,
+        deps,
+        { background, afterCommit: ctx.afterCommit },
+        {
+          sourceKey: `event:${event.id}`,
+          template: 'ops_stock_reconciled',
+          target: operators,
+          data: { ...event.data },
+        },
+      );
     },
   });
 
   const slaBreach = defineConsumer<'fulfillments.fulfillment.sla_breach', NotificationDB>({
     subscription: 'notification.sla-breach',
     topic: 'fulfillments.fulfillment.sla_breach',
-    async handle(tx, event) {
+    async handle(tx, event, ctx) {
       const d = event.data;
-      await queueForEvent(tx, deps, background, {
-        sourceKey: `sla:${d.fulfillmentId}:${d.shipBy}`,
-        template: 'ops_sla_breach',
-        target: operators,
-        data: { ...d, shortId: links.shortId(d.orderId) },
-      });
+      await queueForEvent(
+        tx,
+        deps,
+        { background, afterCommit: ctx.afterCommit },
+        {
+          sourceKey: `sla:${d.fulfillmentId}:${d.shipBy}`,
+          template: 'ops_sla_breach',
+          target: operators,
+          data: { ...d, shortId: links.shortId(d.orderId) },
+        },
+      );
     },
   });
 
@@ -54,20 +69,25 @@ export function opsConsumers(deps: NotificationDeps, background: Background) {
   const manualShipment = defineConsumer<'shipping.shipment.status_changed', NotificationDB>({
     subscription: 'notification.shipment-manual',
     topic: 'shipping.shipment.status_changed',
-    async handle(tx, event) {
+    async handle(tx, event, ctx) {
       const d = event.data;
       if (d.newStatus !== 'manual') return;
-      await queueForEvent(tx, deps, background, {
-        sourceKey: `shipment:${d.shipmentId}:manual`,
-        template: 'ops_shipment_manual',
-        target: operators,
-        data: {
-          shipmentId: d.shipmentId,
-          orderId: d.orderId,
-          shortId: links.shortId(d.orderId),
-          carrier: d.carrierCode,
+      await queueForEvent(
+        tx,
+        deps,
+        { background, afterCommit: ctx.afterCommit },
+        {
+          sourceKey: `shipment:${d.shipmentId}:manual`,
+          template: 'ops_shipment_manual',
+          target: operators,
+          data: {
+            shipmentId: d.shipmentId,
+            orderId: d.orderId,
+            shortId: links.shortId(d.orderId),
+            carrier: d.carrierCode,
+          },
         },
-      });
+      );
     },
   });
 

@@ -32,54 +32,79 @@ export function orderConsumers(deps: NotificationDeps, background: Background) {
       const sourceKey = `order:${d.orderId}:${d.newStatus}`;
       switch (d.newStatus) {
         case 'confirmed':
-          await queueForEvent(tx, deps, background, {
-            sourceKey,
-            template: 'order_confirmed',
-            target: customer,
-            data: {
-              ...common,
-              total: d.total,
-              items: d.items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
+          await queueForEvent(
+            tx,
+            deps,
+            { background, afterCommit: ctx.afterCommit },
+            {
+              sourceKey,
+              template: 'order_confirmed',
+              target: customer,
+              data: {
+                ...common,
+                total: d.total,
+                items: d.items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
+              },
             },
-          });
+          );
           return;
         case 'shipped':
           // Carriers and tracking numbers are read at delivery, outside this transaction (the
           // shipping client may need the same single embedded connection this transaction holds).
-          await queueForEvent(tx, deps, background, {
-            sourceKey,
-            template: 'order_shipped',
-            target: customer,
-            data: common,
-          });
+          await queueForEvent(
+            tx,
+            deps,
+            { background, afterCommit: ctx.afterCommit },
+            {
+              sourceKey,
+              template: 'order_shipped',
+              target: customer,
+              data: common,
+            },
+          );
           return;
         case 'delivered': {
-          await queueForEvent(tx, deps, background, {
-            sourceKey,
-            template: 'order_delivered',
-            target: customer,
-            data: common,
-          });
+          await queueForEvent(
+            tx,
+            deps,
+            { background, afterCommit: ctx.afterCommit },
+            {
+              sourceKey,
+              template: 'order_delivered',
+              target: customer,
+              data: common,
+            },
+          );
           const reviewable = d.items.flatMap((i) =>
             i.productId ? [{ sku: i.sku, reviewUrl: links.review(i.productId) }] : [],
           );
           // Marketing: stored like any message, sent only with consent (decided at delivery).
           if (reviewable.length > 0)
-            await queueForEvent(tx, deps, background, {
-              sourceKey,
-              template: 'review_invitation',
-              target: customer,
-              data: { ...common, items: reviewable },
-            });
+            await queueForEvent(
+              tx,
+              deps,
+              { background, afterCommit: ctx.afterCommit },
+              {
+                sourceKey,
+                template: 'review_invitation',
+                target: customer,
+                data: { ...common, items: reviewable },
+              },
+            );
           return;
         }
         case 'cancelled':
-          await queueForEvent(tx, deps, background, {
-            sourceKey,
-            template: 'order_cancelled',
-            target: customer,
-            data: { ...common, reason: d.reason },
-          });
+          await queueForEvent(
+            tx,
+            deps,
+            { background, afterCommit: ctx.afterCommit },
+            {
+              sourceKey,
+              template: 'order_cancelled',
+              target: customer,
+              data: { ...common, reason: d.reason },
+            },
+          );
           return;
         default:
           ctx.logger.debug({ orderId: d.orderId, status: d.newStatus }, 'no message for this order status');
@@ -90,20 +115,25 @@ export function orderConsumers(deps: NotificationDeps, background: Background) {
   const refund = defineConsumer<'payments.refund.completed', NotificationDB>({
     subscription: 'notification.refund-completed',
     topic: 'payments.refund.completed',
-    async handle(tx, event) {
+    async handle(tx, event, ctx) {
       const d = event.data;
       // The owner is looked up at delivery, outside this transaction (see shipped).
-      await queueForEvent(tx, deps, background, {
-        sourceKey: `refund:${d.refundId}`,
-        template: 'refund_completed',
-        target: { kind: 'orderOwner', orderId: d.orderId },
-        data: {
-          orderId: d.orderId,
-          shortId: links.shortId(d.orderId),
-          amount: d.amount,
-          fullyRefunded: d.fullyRefunded,
+      await queueForEvent(
+        tx,
+        deps,
+        { background, afterCommit: ctx.afterCommit },
+        {
+          sourceKey: `refund:${d.refundId}`,
+          template: 'refund_completed',
+          target: { kind: 'orderOwner', orderId: d.orderId },
+          data: {
+            orderId: d.orderId,
+            shortId: links.shortId(d.orderId),
+            amount: d.amount,
+            fullyRefunded: d.fullyRefunded,
+          },
         },
-      });
+      );
     },
   });
 
@@ -121,7 +151,7 @@ export function orderConsumers(deps: NotificationDeps, background: Background) {
     defineConsumer<T, NotificationDB>({
       subscription: `notification.return-${step}`,
       topic,
-      async handle(tx, event) {
+      async handle(tx, event, ctx) {
         const d = event.data as {
           returnId: string;
           orderId: string;
@@ -130,18 +160,23 @@ export function orderConsumers(deps: NotificationDeps, background: Background) {
           refund?: { amount: string; currency: string };
         };
         if (!d.customerId) return;
-        await queueForEvent(tx, deps, background, {
-          sourceKey: `return:${d.returnId}:${step}`,
-          template,
-          target: { kind: 'customer', customerId: d.customerId },
-          data: {
-            orderId: d.orderId,
-            shortId: links.shortId(d.orderId),
-            returnId: d.returnId,
-            reason: d.reason ?? null,
-            refund: d.refund ?? null,
+        await queueForEvent(
+          tx,
+          deps,
+          { background, afterCommit: ctx.afterCommit },
+          {
+            sourceKey: `return:${d.returnId}:${step}`,
+            template,
+            target: { kind: 'customer', customerId: d.customerId },
+            data: {
+              orderId: d.orderId,
+              shortId: links.shortId(d.orderId),
+              returnId: d.returnId,
+              reason: d.reason ?? null,
+              refund: d.refund ?? null,
+            },
           },
-        });
+        );
       },
     });
 

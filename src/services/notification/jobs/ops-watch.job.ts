@@ -21,17 +21,24 @@ export function opsWatchJob(
     maxStalenessSeconds: 3600,
     async handler(ctx) {
       let queued = 0;
+      // Deliveries of the messages each transaction stored, run once it committed.
+      const committed: (() => void)[] = [];
+      const delivery = { background, afterCommit: (work: () => void) => void committed.push(work) };
+      const flush = () => {
+        for (const work of committed.splice(0)) work();
+      };
       const compensations = await watch.failedCompensations(deps.batchSize);
       for (const c of compensations) {
         if (ctx.signal.aborted) break;
         queued += await transaction(deps.db, (tx) =>
-          queueForEvent(tx, deps, background, {
+          queueForEvent(tx, deps, delivery, {
             sourceKey: `compensation:${c.service}:${c.id}:${c.status}`,
             template: 'ops_compensation_failed',
             target: { kind: 'operators' },
             data: { ...c, lastError: c.lastError.slice(0, 500) },
           }),
         );
+        flush();
       }
       for (const { service, open } of await watch.openDeadLetters()) {
         const key = `dead_letters:${service}`;
@@ -52,7 +59,7 @@ export function opsWatchJob(
               .onConflict((oc) => oc.column('key').doUpdateSet({ value: open, updated_at: now }))
               .execute();
           if (!alert) return 0;
-          return queueForEvent(tx, deps, background, {
+          return queueForEvent(tx, deps, delivery, {
             // The day keeps a count reached again after a drop (replayed, then failing anew) announceable.
             sourceKey: `${key}:${open}:${now.toISOString().slice(0, 10)}`,
             template: 'ops_dead_letters',
@@ -60,6 +67,7 @@ export function opsWatchJob(
             data: { service, open, threshold: options.threshold },
           });
         });
+        flush();
       }
       return { items: queued };
     },
