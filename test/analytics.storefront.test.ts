@@ -61,9 +61,8 @@ describe('analytics storefront ingest', () => {
     expect(again.statusCode).toBe(202);
     expect(again.json()).toEqual({ accepted: 0, duplicates: 3 });
     // A duplicate inside one batch counts once too.
-    const twice = await post(
-      [events[0], { ...events[0] }].map((e) => ({ ...e, occurredAt: new Date().toISOString() })),
-    );
+    const now = new Date().toISOString();
+    const twice = await post([events[0], { ...events[0] }].map((e) => ({ ...e, occurredAt: now })));
     expect(twice.json()).toEqual({ accepted: 1, duplicates: 1 });
     await waitFor(async () => (await count()) === 4, 'four stored events');
     await new Promise((r) => setTimeout(r, 50));
