@@ -117,6 +117,8 @@ export const settingsSchema = z.object({
   CATALOG_CACHE_TTL_SECONDS: int(0, 86_400).default(30),
   CATALOG_CACHE_MAX_ENTRIES: int(0, 10_000_000).default(50_000),
   SHIPPING_OPTIONS_CACHE_TTL_SECONDS: int(0, 86_400).default(60),
+  /** How long a cart VIEW may use the promotion rules (and their usage counters) it read; 0 = never. */
+  PROMOTION_RULES_CACHE_TTL_SECONDS: int(0, 3_600).default(5),
   // Warehouse.
   WAREHOUSE_LOW_STOCK_THRESHOLD: int(0, 1_000_000).default(5),
   WAREHOUSE_RESERVATION_EXPIRY_CRON: z.string().min(1).default('* * * * *'),

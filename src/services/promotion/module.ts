@@ -1,3 +1,4 @@
+import { createReadCache } from '../../platform/cache/read-cache.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
 import { createPromotion } from './app/admin-promotions.js';
 import type { PromotionDeps } from './app/deps.js';
@@ -28,9 +29,13 @@ export function createPromotionModule(deps: PromotionModuleDeps): ServiceModule<
     logger: deps.logger,
     fixedMaxAmount: BigInt(deps.config.PROMOTION_FIXED_MAX_AMOUNT),
     segments: deps.segments,
+    rulesCache: createReadCache({
+      ttlSeconds: deps.config.PROMOTION_RULES_CACHE_TTL_SECONDS,
+      maxEntries: 1000,
+    }),
   };
   const client: PromotionClient = {
-    quote: (ctx, request) => quotePromotions(ctx, app, request),
+    quote: (ctx, request, opts) => quotePromotions(ctx, app, request, opts),
     knownCodes: (codes) => promotionRepository.liveCodes(app.db, [...new Set(codes.map(normalizeCode))]),
     reserve: (ctx, request) => reserveUsage(ctx, app, request),
     release: async (_ctx, orderId, reason) => {

@@ -54,7 +54,7 @@ export async function priceCart(
       )) ?? null;
     shippingUnavailable = shipping === null;
   }
-  const promotions = await quoteCartPromotions(deps, cart, lines, shipping);
+  const promotions = await quoteCartPromotions(deps, cart, lines, shipping, opts);
   const discount = promotions ? promotions.discount : zero(currency);
   const shippingAmount = shipping ? shipping.price : zero(currency);
   let tax = zero(currency);
@@ -92,26 +92,31 @@ async function quoteCartPromotions(
   cart: CartRow,
   lines: PricedCart['lines'],
   shipping: ShippingOption | null,
+  opts: ReadOptions | undefined,
 ): Promise<PromotionQuote | null> {
   if (!deps.promotions) return null;
   const priced = lines.filter((l) => l.quote !== undefined);
   if (priced.length === 0 && cart.promotion_codes.length === 0) return null;
   const firstOrder = cart.customer_id ? !(await orderRepository.hasOrder(deps.db, cart.customer_id)) : false;
-  return deps.promotions.quote(systemCtx(deps.logger, 'order.cart-pricing'), {
-    currency: cart.currency,
-    customerId: cart.customer_id,
-    firstOrder,
-    codes: cart.promotion_codes,
-    lines: priced.map(({ item, product, quote }) => ({
-      lineId: item.id,
-      sku: item.sku,
-      category: product?.category ?? null,
-      quantity: item.quantity,
-      unitPrice: quote!.unitPrice,
-      lineTotal: quote!.lineTotal,
-    })),
-    shipping: shipping ? shipping.price : null,
-  });
+  return deps.promotions.quote(
+    systemCtx(deps.logger, 'order.cart-pricing'),
+    {
+      currency: cart.currency,
+      customerId: cart.customer_id,
+      firstOrder,
+      codes: cart.promotion_codes,
+      lines: priced.map(({ item, product, quote }) => ({
+        lineId: item.id,
+        sku: item.sku,
+        category: product?.category ?? null,
+        quantity: item.quantity,
+        unitPrice: quote!.unitPrice,
+        lineTotal: quote!.lineTotal,
+      })),
+      shipping: shipping ? shipping.price : null,
+    },
+    opts,
+  );
 }
 
 /** Products (one bulk read) and prices (ONE quote) of the cart's lines, with parcel weight. */

@@ -72,11 +72,13 @@ export async function createPromotion(
   checkSegments(deps, rule);
   const id = newId();
   try {
-    return await transaction(deps.db, async (tx) => {
+    const row = await transaction(deps.db, async (tx) => {
       await promotions.lockPriority(tx, rule.priority);
       await checkConflicts(tx, id, rule);
       return promotions.insert(tx, id, rule, deps.clock.now());
     });
+    deps.rulesCache.clear();
+    return row;
   } catch (err) {
     if (isUniqueViolation(err)) throw codeTaken(rule.code, err);
     throw err;
@@ -110,7 +112,7 @@ export async function updatePromotion(
       `The promotion already gave ${row.discount_used} minor units; the budget cannot go below that`,
     );
   try {
-    return await transaction(deps.db, async (tx) => {
+    const updated = await transaction(deps.db, async (tx) => {
       // Both priorities: the rule leaves one and joins the other.
       for (const p of [...new Set([row.priority, rule.priority])].sort((a, b) => a - b))
         await promotions.lockPriority(tx, p);
@@ -120,6 +122,8 @@ export async function updatePromotion(
         throw new AppError('conflict', 'conflict', 'The promotion changed meanwhile; reload it and retry');
       return saved;
     });
+    deps.rulesCache.clear();
+    return updated;
   } catch (err) {
     if (isUniqueViolation(err)) throw codeTaken(rule.code, err);
     // A reservation raced the new limit or budget: the CHECK refused it.
@@ -145,6 +149,7 @@ export async function getPromotion(deps: PromotionDeps, id: string): Promise<Pro
 /** DELETE: the rule stops applying at once; its redemptions and stats stay (soft delete). */
 export async function deletePromotion(_ctx: Ctx, deps: PromotionDeps, id: string): Promise<void> {
   if (!(await promotions.softDelete(deps.db, id, deps.clock.now()))) throw notFound('Promotion', id);
+  deps.rulesCache.clear();
 }
 
 export async function promotionStats(deps: PromotionDeps, id: string) {

@@ -1,5 +1,7 @@
+import { cacheKey, readThrough } from '../../../platform/cache/read-cache.js';
 import type { Ctx } from '../../../platform/context.js';
 import { money, zero } from '../../../platform/money.js';
+import { allowsCache, type ReadOptions } from '../../../platform/read-options.js';
 import {
   type AppliedPromotion,
   normalizeCode,
@@ -19,10 +21,18 @@ export async function quotePromotions(
   ctx: Ctx,
   deps: PromotionDeps,
   request: PromotionQuoteRequest,
+  opts?: ReadOptions,
 ): Promise<PromotionQuote> {
   const { currency } = request;
   const codes = [...new Set(request.codes.map(normalizeCode))];
-  const rows = await promotions.forQuote(deps.db, codes);
+  const { rows } = await readThrough(
+    deps.rulesCache,
+    cacheKey(...[...codes].sort()),
+    allowsCache(opts),
+    async () => ({
+      rows: await promotions.forQuote(deps.db, codes),
+    }),
+  );
   const customerId = request.customerId;
   const perCustomer = rows.filter((r) => r.per_customer_limit !== null).map((r) => r.id);
   const customerUses =

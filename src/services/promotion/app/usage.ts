@@ -119,6 +119,7 @@ export async function reserveUsage(
         now,
       );
     });
+    deps.rulesCache.clear(); // the counters cart views show moved
     return { ok: true };
   } catch (err) {
     if (err instanceof Refused) return err.result;
@@ -164,5 +165,8 @@ export async function confirmUsage(
 }
 
 /** The saga's compensation: a checkout that failed after reserving gives the usage back. */
-export const releaseCheckoutUsage = (deps: PromotionDeps, orderId: string, reason: string) =>
-  transaction(deps.db, (tx) => releaseUsage(deps, tx, orderId, ['reserved'], reason));
+export async function releaseCheckoutUsage(deps: PromotionDeps, orderId: string, reason: string) {
+  const released = await transaction(deps.db, (tx) => releaseUsage(deps, tx, orderId, ['reserved'], reason));
+  if (released > 0) deps.rulesCache.clear();
+  return released;
+}

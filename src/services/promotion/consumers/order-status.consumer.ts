@@ -28,6 +28,9 @@ export const orderStatusConsumer = (deps: PromotionDeps) =>
         newStatus === 'delivered'
           ? await confirmUsage(deps, tx, orderId)
           : await releaseUsage(deps, tx, orderId, ['reserved', 'confirmed'], `order_${newStatus}`);
-      if (changed > 0) ctx.logger.info({ orderId, newStatus, changed }, 'promotion usage updated');
+      if (changed === 0) return;
+      ctx.logger.info({ orderId, newStatus, changed }, 'promotion usage updated');
+      // Cart views read the counters through the rules cache: drop it once the change is visible.
+      ctx.afterCommit(() => deps.rulesCache.clear());
     },
   });

@@ -1,5 +1,6 @@
 import type { Ctx } from '../../../platform/context.js';
 import type { Money } from '../../../platform/money.js';
+import type { ReadOptions } from '../../../platform/read-options.js';
 
 /** One cart or order line as the promotion service evaluates it (prices already quoted). */
 export interface PromotionQuoteLine {
@@ -107,7 +108,12 @@ export interface NewPromotion {
  * statement each: PM-P0-01); `release` gives it back; both are idempotent per order.
  */
 export interface PromotionClient {
-  quote(ctx: Ctx, request: PromotionQuoteRequest): Promise<PromotionQuote>;
+  /**
+   * `{ cached: true }` (cart views): the rules and their usage counters may come from the service's
+   * cache (at most PROMOTION_RULES_CACHE_TTL_SECONDS old, dropped at once by a rule change in this
+   * process); the checkout saga passes nothing and is decided on the database.
+   */
+  quote(ctx: Ctx, request: PromotionQuoteRequest, opts?: ReadOptions): Promise<PromotionQuote>;
   /** Normalized codes of `codes` that name a live (not deleted) promotion. */
   knownCodes(codes: readonly string[]): Promise<string[]>;
   reserve(ctx: Ctx, request: ReserveRequest): Promise<ReserveResult>;
