@@ -13,7 +13,8 @@ const queryClient = new QueryClient({
     queries: {
       // A refusal (4xx) will not change on retry; a network or server failure may.
       retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
-      staleTime: 5_000,
+      // Every screen shows the store as it is now: a screen opened again refetches.
+      staleTime: 0,
     },
   },
 });
