@@ -95,6 +95,23 @@ describe('admin console (Chromium, pglite)', () => {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
+  it('serves the console at /admin: index revalidated, hashed assets immutable, deep links, 404 for missing files', async () => {
+    const get = (url: string) => world.platform.app.inject({ method: 'GET', url });
+    const deep = await get('/admin/orders/01a25184-7b3f-727b-952d-6e09925d0c66');
+    expect(deep.statusCode).toBe(200);
+    expect(deep.headers['cache-control']).toBe('no-cache');
+    const asset = /src="(\/admin\/assets\/[^"]+\.js)"/.exec(deep.body)?.[1];
+    expect(asset).toBeDefined();
+    const js = await get(asset!);
+    expect(js.statusCode).toBe(200);
+    expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(js.headers['content-type']).toMatch(/javascript/);
+    const missing = await get('/admin/assets/index-missing.js');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/problem\+json/);
+    expect((await get('/admin/..%2F..%2Fpackage.json')).statusCode).toBe(404);
+  });
+
   it('refuses a wrong password on the login page, then signs in', async () => {
     await page.goto(`${base}/admin/`);
     await page.getByRole('button', { name: 'Sign in' }).click();
