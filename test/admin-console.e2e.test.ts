@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../src/platform/eventing/eventing.fixtures.js';
 import { ANALYTICS_ENV } from './analytics.fixtures.js';
 import { registered } from './customer.fixtures.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from './harness.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_DATABASES } from './harness.js';
 import { DELIVERY_SERVICES, type OrderWorld, startOrderWorld } from './order.fixtures.js';
 
 /**
@@ -34,7 +34,7 @@ const STEP = 20_000;
 
 const shortId = (id: string) => id.slice(-8);
 
-describe('admin console (Chromium, pglite)', () => {
+describe.each(TEST_DATABASES)('admin console (Chromium, %s)', (database) => {
   let world: OrderWorld;
   let browser: BrowserContext;
   let page: Page;
@@ -50,7 +50,7 @@ describe('admin console (Chromium, pglite)', () => {
   const netRevenueShown = async () => {
     const cell = page.locator('[data-testid=revenue-table] tr[data-currency=USD] td[data-col=net]');
     if ((await cell.count()) === 0) return 0;
-    return Math.round(Number((await cell.innerText()).split(' ')[0]) * 100);
+    return Math.round(Number(((await cell.textContent()) ?? '').split(' ')[0]) * 100);
   };
 
   beforeAll(async () => {
@@ -59,7 +59,7 @@ describe('admin console (Chromium, pglite)', () => {
       encoding: 'utf8',
     });
     expect(build.status, build.stderr).toBe(0);
-    world = await startOrderWorld('pglite', { ...ANALYTICS_ENV, ...FAST_RETRIES }, [
+    world = await startOrderWorld(database, { ...ANALYTICS_ENV, ...FAST_RETRIES }, [
       ...DELIVERY_SERVICES,
       'customer',
       'notification',
@@ -115,7 +115,7 @@ describe('admin console (Chromium, pglite)', () => {
   it('refuses a wrong password on the login page, then signs in', async () => {
     await page.goto(`${base}/admin/`);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.locator('[data-field=email] .field-error').innerText()).resolves.toContain(
+    await expect(page.locator('[data-field=email] .field-error').textContent()).resolves.toContain(
       'Email is required',
     );
     await page.locator('input[name=email]').fill(ADMIN_EMAIL);
@@ -217,9 +217,10 @@ describe('admin console (Chromium, pglite)', () => {
       .setInputFiles({ name: 'stock.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     const results = page.getByTestId('import-results');
     await results.waitFor();
-    await expect(results.innerText()).resolves.toContain('1 imported, 2 refused');
-    await expect(results.innerText()).resolves.toMatch(/row 2: .*not_found/i);
-    await expect(results.innerText()).resolves.toMatch(/row 3: onHand "lots"/);
+    const reported = (await results.textContent()) ?? '';
+    expect(reported).toContain('1 imported, 2 refused');
+    expect(reported).toMatch(/row 2: .*not_found/i);
+    expect(reported).toMatch(/row 3: onHand "lots"/);
     const progress = page.getByTestId('import-progress');
     await expect(progress.getAttribute('value')).resolves.toBe(await progress.getAttribute('max'));
     const stock = await world.ok(world.adminCall('GET', `/admin/inventory/${SKU}`));
