@@ -41,7 +41,8 @@ describe.each(TEST_DATABASES)('admin console (Chromium, %s)', (database) => {
   let base: string;
   let profile: string;
 
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string) =>
+    page.screenshot({ path: join(SHOTS, `${database}-${name}.png`), fullPage: true });
   const open = async (label: string) => {
     await page.getByRole('link', { name: label, exact: true }).click();
     await page.getByRole('heading', { level: 1 }).first().waitFor();
