@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The admin console's component tests are TSX (React 19's automatic runtime).
+  esbuild: { jsx: 'automatic' },
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'admin/src/**/*.test.{ts,tsx}'],
     // Each file boots its own PGlite (WASM) and databases; two workers match the 2-core machines.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },

@@ -2,7 +2,8 @@
 // Launcher: runs the compiled platform (dist/main.js) in this process; nothing is transpiled at run
 // time. In a checkout (src/ present) it first rebuilds dist/ when src/ changed since the last build
 // (scripts/build.mjs), so `npm start` and `npx orderline …` work on a fresh clone and never run
-// stale code. An image that ships dist/ without src/ runs dist/ as it is.
+// stale code; likewise the admin console (scripts/build-admin.mjs). An image that ships dist/ without
+// src/ runs dist/ as it is.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,6 +16,16 @@ if (existsSync(join(root, 'src')) && existsSync(join(root, 'scripts', 'build.mjs
     await buildIfStale({ log: (m) => process.stderr.write(`orderline: ${m}\n`) });
   } catch (err) {
     process.stderr.write(`orderline: build failed: ${err.message}\n`);
+    process.exit(1);
+  }
+}
+// The admin console (admin/ → admin/dist, served at /admin) is built the same way when stale.
+if (existsSync(join(root, 'admin', 'src')) && existsSync(join(root, 'scripts', 'build-admin.mjs'))) {
+  const { buildAdminIfStale } = await import(pathToFileURL(join(root, 'scripts', 'build-admin.mjs')).href);
+  try {
+    await buildAdminIfStale({ log: (m) => process.stderr.write(`orderline: ${m}\n`) });
+  } catch (err) {
+    process.stderr.write(`orderline: admin console build failed: ${err.message}\n`);
     process.exit(1);
   }
 }

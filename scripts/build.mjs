@@ -121,7 +121,15 @@ export function build({ outDir = join(root, 'dist'), log = (m) => process.stderr
  */
 export async function buildIfStale({ outDir = join(root, 'dist'), log } = {}) {
   if (!isStale(outDir)) return false;
-  const lock = join(root, '.build.lock');
+  return withBuildLock(join(root, '.build.lock'), () => {
+    if (!isStale(outDir)) return false;
+    build({ outDir, ...(log ? { log } : {}) });
+    return true;
+  });
+}
+
+/** Runs `fn` holding `lock` (a file with the holder's pid), waiting for another live holder. */
+export async function withBuildLock(lock, fn) {
   for (;;) {
     try {
       const fd = openSync(lock, 'wx');
@@ -138,9 +146,7 @@ export async function buildIfStale({ outDir = join(root, 'dist'), log } = {}) {
     }
   }
   try {
-    if (!isStale(outDir)) return false;
-    build({ outDir, ...(log ? { log } : {}) });
-    return true;
+    return await fn();
   } finally {
     unlinkSync(lock);
   }

@@ -66,6 +66,7 @@ describe('deploy/Dockerfile', () => {
     expect(ops(stage('build'), 'RUN')).toEqual([
       'npm ci --ignore-scripts --no-audit --no-fund',
       'node scripts/build.mjs',
+      'node scripts/build-admin.mjs',
     ]);
     expect(ops(stage('deps'), 'RUN')[0]).toMatch(/^npm ci --omit=dev\b/);
     expect(ops(runtime, 'RUN')).toEqual([]);
@@ -102,6 +103,8 @@ describe('deploy/Dockerfile', () => {
       expect.arrayContaining([
         { from: 'deps', sources: ['/app/node_modules'], dest: './node_modules' },
         { from: 'build', sources: ['/app/dist'], dest: './dist' },
+        // The gateway serves the admin console from admin/dist (src/services/gateway/admin-console.ts).
+        { from: 'build', sources: ['/app/admin/dist'], dest: './admin/dist' },
         // "type": "module" makes dist/*.js ES modules.
         { from: undefined, sources: ['package.json'], dest: './' },
       ]),

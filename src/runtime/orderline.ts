@@ -19,6 +19,7 @@ import { createLogger, type Logger } from '../platform/logging/logger.js';
 import type { Role, ServiceModule } from '../platform/module.js';
 import { createMetrics, type Metrics, registerDatabaseMetrics } from '../platform/observability/metrics.js';
 import { startTracing, type Tracing, tracingEnabled } from '../platform/observability/tracing.js';
+import { registerAdminConsole } from '../services/gateway/admin-console.js';
 import { API_PREFIX, registerGateway } from '../services/gateway/gateway.js';
 import { rateLimitSettings } from '../services/gateway/rate-limit.js';
 import { seedDemoData } from './demo-seed.js';
@@ -179,6 +180,8 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
         prefix: API_PREFIX,
       },
     );
+    // The staff console (admin/dist), a client of the routes above like any other.
+    await registerAdminConsole(app);
     await app.ready();
   }
 
