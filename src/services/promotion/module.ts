@@ -1,4 +1,5 @@
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { createEventHistory } from '../../platform/outbox/outbox.history.js';
 import { createPromotion } from './app/admin-promotions.js';
 import type { PromotionDeps } from './app/deps.js';
 import { quotePromotions } from './app/quote.js';
@@ -30,6 +31,7 @@ export function createPromotionModule(deps: PromotionModuleDeps): ServiceModule<
     segments: deps.segments,
   };
   const client: PromotionClient = {
+    ...createEventHistory(deps.db),
     quote: (ctx, request) => quotePromotions(ctx, app, request),
     knownCodes: (codes) => promotionRepository.liveCodes(app.db, [...new Set(codes.map(normalizeCode))]),
     reserve: (ctx, request) => reserveUsage(ctx, app, request),

@@ -1,3 +1,4 @@
+import type { EventHistory } from '../../../contracts/index.js';
 import type { Ctx } from '../../../platform/context.js';
 import type { Money } from '../../../platform/money.js';
 
@@ -106,7 +107,7 @@ export interface NewPromotion {
  * an order in one transaction (limit, per-customer limit and budget checked in one conditional
  * statement each: PM-P0-01); `release` gives it back; both are idempotent per order.
  */
-export interface PromotionClient {
+export interface PromotionClient extends EventHistory {
   quote(ctx: Ctx, request: PromotionQuoteRequest): Promise<PromotionQuote>;
   /** Normalized codes of `codes` that name a live (not deleted) promotion. */
   knownCodes(codes: readonly string[]): Promise<string[]>;
