@@ -11,6 +11,7 @@ import * as promotion from './promotion.events.js';
 export type { EventContract, ServiceName } from './contract.js';
 export { defineEvent } from './contract.js';
 export { type EventEnvelope, envelopeSchema } from './envelope.js';
+export type { EventHistory, EventHistoryPage, EventHistoryQuery } from './event-history.js';
 
 /**
  * The typed, versioned event catalog (conventions §9): one entry per topic and version. `publish`

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { id, money, occurredAt } from './common.schemas.js';
 import { defineEvent } from './contract.js';
-import { NOT_BUILT } from './deferred.js';
 
 /**
  * A promotion's usage moved (moved here from catalog.events.ts, where it was declared ahead of the
@@ -13,8 +12,7 @@ export const promotionUsageChanged = defineEvent({
   topic: 'promotion.usage.changed',
   version: 1,
   publisher: 'promotion',
-  consumers: [],
-  deferredConsumers: { analytics: NOT_BUILT.analytics },
+  consumers: ['analytics'],
   key: 'promotion id',
   description: 'Promotion usage reserved, confirmed or released (PM-P0-01, P1-2025-03).',
   schema: z.object({

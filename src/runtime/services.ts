@@ -48,6 +48,22 @@ export interface Clients {
 
 export type ServiceName = keyof Clients;
 
+/** The services whose client offers their event history (contract `EventHistory`). */
+const EVENT_SOURCES = [
+  'user',
+  'customer',
+  'auth',
+  'catalog',
+  'pricing',
+  'warehouse',
+  'shipping',
+  'payment',
+  'loyalty',
+  'promotion',
+  'order',
+  'fulfillment',
+] as const satisfies readonly ServiceName[];
+
 interface ServiceDefinition<N extends ServiceName> {
   /** Services whose clients this one needs; in one process they must be enabled too. */
   needs: readonly ServiceName[];
@@ -188,12 +204,20 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
   },
   // Reacts to the order's status events; calls no other service.
   fulfillment: { needs: [], create: (deps) => createFulfillmentModule(deps) },
-  // Reads every lifecycle topic; reconciles its money figures with payment's when payment runs here.
+  // Reads every lifecycle topic; reconciles its money figures with payment's when payment runs here,
+  // and backfills from the event history of every publishing service of this process (all of them
+  // are built before it).
   analytics: {
     needs: [],
     create: (deps, clients, enabled) =>
       createAnalyticsModule({
         ...deps,
+        sources: Object.fromEntries(
+          EVENT_SOURCES.filter((name) => enabled.has(name) && clients[name]).map((name) => [
+            name,
+            clients[name]!,
+          ]),
+        ),
         ...(enabled.has('payment')
           ? { payments: { paymentsForOrder: (orderId) => clients.payment!.paymentsForOrder(orderId) } }
           : {}),

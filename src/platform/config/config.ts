@@ -307,6 +307,12 @@ export const settingsSchema = z.object({
   ANALYTICS_RETENTION_CRON: z.string().min(1).default('23 1 * * *'),
   ANALYTICS_RECONCILIATION_CRON: z.string().min(1).default('41 0 * * *'),
   ANALYTICS_JOB_BATCH_SIZE: int(1, 10_000).default(200),
+  // Backfill (docs/analytics.md): events per page read from a source's outbox, pages per job run,
+  // and the longest window one request may ask for (the outboxes keep OUTBOX_RETENTION_HOURS).
+  ANALYTICS_BACKFILL_PAGE_SIZE: int(1, 5000).default(500),
+  ANALYTICS_BACKFILL_PAGES_PER_RUN: int(1, 100_000).default(100),
+  ANALYTICS_BACKFILL_MAX_WINDOW_HOURS: int(1, 24 * 365).default(7 * 24),
+  ANALYTICS_BACKFILL_CRON: z.string().min(1).default('* * * * *'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -404,6 +410,12 @@ function eventingProblems(s: Settings): string[] {
   if (s.INBOX_RETENTION_HOURS < redeliveryHours + s.DLQ_REPLAY_WINDOW_HOURS)
     problems.push(
       `INBOX_RETENTION_HOURS: must be at least the redelivery window plus DLQ_REPLAY_WINDOW_HOURS (${Math.ceil(redeliveryHours + s.DLQ_REPLAY_WINDOW_HOURS)} h)`,
+    );
+  // A backfill re-reads published outbox rows; their "already applied" marks must outlive them, or
+  // an event still in an outbox could be applied a second time (docs/analytics.md "Backfill").
+  if (s.INBOX_RETENTION_HOURS < s.OUTBOX_RETENTION_HOURS)
+    problems.push(
+      'INBOX_RETENTION_HOURS: must be at least OUTBOX_RETENTION_HOURS (event history is re-read)',
     );
   if (s.OUTBOX_POLL_MIN_MS > s.OUTBOX_POLL_MAX_MS)
     problems.push('OUTBOX_POLL_MIN_MS: must not exceed OUTBOX_POLL_MAX_MS');

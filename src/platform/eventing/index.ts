@@ -3,7 +3,8 @@
 export { createBus } from '../bus/bus.factory.js';
 export type { BusSubscription, Delivery, Disposition, EventBus } from '../bus/bus.types.js';
 export { createMemoryBus, type MemoryBus } from '../bus/memory.bus.js';
-export { processOnce } from '../inbox/inbox.js';
+export { addDeadLetter } from '../inbox/dead-letter.store.js';
+export { decodeEnvelope, freshEvents, processOnce } from '../inbox/inbox.js';
 export {
   type OutboxTransaction,
   type PublishOptions,

@@ -70,6 +70,25 @@ export async function recordProcessed(
   return new Set(inserted.map((r) => r.event_id));
 }
 
+/**
+ * The inbox step inside a transaction the caller holds (a replay of history, e.g. the analytics
+ * backfill): records the ids under `subscription` and returns the events new to it — the first copy
+ * of each, in the given order — so the caller applies exactly what the bus path would have applied.
+ */
+export async function freshEvents<E extends { id: string }>(
+  tx: Transaction<PlatformTables>,
+  subscription: string,
+  events: readonly E[],
+): Promise<E[]> {
+  if (events.length === 0) return [];
+  const fresh = await recordProcessed(
+    tx,
+    subscription,
+    events.map((e) => e.id),
+  );
+  return events.filter((e) => fresh.delete(e.id));
+}
+
 export type InboxOutcome = 'processed' | 'duplicate';
 
 /**

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { Gauge } from 'prom-client';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import type { BackfillSettings, EventSources } from './app/backfill.js';
 import type { AnalyticsDeps } from './app/deps.js';
 import type { PaymentFigures } from './app/reconciliation.js';
 import { enforceRetention } from './app/retention.js';
@@ -13,11 +14,14 @@ import { table } from './data/sql.js';
 import type { AnalyticsDB } from './data/tables.js';
 import { createPiiMasker } from './domain/pii.js';
 import { registerAnalyticsRoutes } from './http/analytics.routes.js';
+import { registerBackfillRoutes } from './http/backfill.routes.js';
 import { analyticsJobs } from './jobs/analytics.jobs.js';
 
 export type AnalyticsModuleDeps = PlatformDeps<AnalyticsDB> & {
   /** The payment service's figures for reconciliation; absent when payment is not in this process. */
   payments?: PaymentFigures;
+  /** The event histories of the publishing services in this process, by name (backfill). */
+  sources?: EventSources;
 };
 
 /**
@@ -59,6 +63,14 @@ export function createAnalyticsModule(deps: AnalyticsModuleDeps): ServiceModule<
     dedupTtlMs: config.ANALYTICS_DEDUP_CACHE_TTL_SECONDS * 1000,
   });
 
+  const sources = deps.sources ?? {};
+  const backfill: BackfillSettings = {
+    pageSize: config.ANALYTICS_BACKFILL_PAGE_SIZE,
+    pagesPerRun: config.ANALYTICS_BACKFILL_PAGES_PER_RUN,
+    maxWindowHours: config.ANALYTICS_BACKFILL_MAX_WINDOW_HOURS,
+    historyHours: config.OUTBOX_RETENTION_HOURS,
+  };
+
   const retention = {
     retentionDays: config.ANALYTICS_RETENTION_DAYS,
     partitionsAhead: config.ANALYTICS_PARTITIONS_AHEAD,
@@ -83,7 +95,10 @@ export function createAnalyticsModule(deps: AnalyticsModuleDeps): ServiceModule<
   return {
     name: 'analytics',
     migrations: new URL('./data/migrations/', import.meta.url),
-    routes: (http) => registerAnalyticsRoutes(http, app, ingest),
+    routes: (http) => {
+      registerAnalyticsRoutes(http, app, ingest);
+      registerBackfillRoutes(http, app, sources, backfill);
+    },
     client,
     consumers: lifecycleConsumers(app, config.ANALYTICS_CONSUMER_BATCH_SIZE),
     jobs: analyticsJobs(
@@ -93,6 +108,7 @@ export function createAnalyticsModule(deps: AnalyticsModuleDeps): ServiceModule<
         daily: config.ANALYTICS_DAILY_CRON,
         retention: config.ANALYTICS_RETENTION_CRON,
         reconciliation: config.ANALYTICS_RECONCILIATION_CRON,
+        backfill: config.ANALYTICS_BACKFILL_CRON,
       },
       retention,
       {
@@ -100,6 +116,7 @@ export function createAnalyticsModule(deps: AnalyticsModuleDeps): ServiceModule<
         batchSize: config.ANALYTICS_JOB_BATCH_SIZE,
         onResults: (failed) => reconciliationFailures.set(failed),
       },
+      { sources, settings: backfill },
     ),
     // This month's and the next months' partitions exist before the first event arrives.
     async start() {

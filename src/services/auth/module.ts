@@ -1,4 +1,5 @@
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { createEventHistory } from '../../platform/outbox/outbox.history.js';
 import { createAuthMetrics } from './app/auth.metrics.js';
 import { createAuthenticator } from './app/authenticator.js';
 import { createDirectoryRegistry } from './app/directory.registry.js';
@@ -71,6 +72,7 @@ export function createAuthModule(
     publishes: ['auth.login', 'auth.password_changed'],
     routes: (app) => registerAuthRoutes(app, service, keys),
     client: {
+      ...createEventHistory(deps.db),
       authenticate,
       revokeAllSessions: (type, principalId, reason) => service.revokeAll(type, principalId, reason),
       passwordChanged: (ctx, type, principalId, reason) =>

@@ -1,5 +1,6 @@
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { createEventHistory } from '../../platform/outbox/outbox.history.js';
 import { allowsCache } from '../../platform/read-options.js';
 import { createCatalogCache } from './app/catalog.cache.js';
 import { createCategory } from './app/create-category.js';
@@ -34,6 +35,7 @@ export function createCatalogModule(deps: CatalogModuleDeps): ServiceModule<Cata
   };
 
   const client: CatalogClient = {
+    ...createEventHistory(deps.db),
     getProducts: (ids, opts) =>
       productsByIds(app, [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))], allowsCache(opts)),
     getProductsBySku: (skus, opts) =>

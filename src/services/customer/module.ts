@@ -3,6 +3,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { KickQueue } from '../../platform/eventing/kick-queue.js';
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { createEventHistory } from '../../platform/outbox/outbox.history.js';
 import type { OrderClient } from '../order/contract/client.js';
 import { createCustomerDirectory } from './app/customer.directory.js';
 import { createCustomerMetrics } from './app/customer.metrics.js';
@@ -81,6 +82,7 @@ export function createCustomerModule(
   const mailKicks = new KickQueue(deps.logger, [0]);
 
   const client: CustomerClient = {
+    ...createEventHistory(deps.db),
     directory: createCustomerDirectory(app),
     async contacts(ids) {
       const wanted = [...new Set(ids)].filter(isUuid).slice(0, 1000);

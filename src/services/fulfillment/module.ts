@@ -1,5 +1,6 @@
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { createEventHistory } from '../../platform/outbox/outbox.history.js';
 import type { FulfillmentDeps } from './app/deps.js';
 import { orderStatusConsumer } from './consumers/order-status.consumer.js';
 import { shipmentDeliveredConsumer } from './consumers/shipment-delivered.consumer.js';
@@ -29,6 +30,7 @@ export function createFulfillmentModule(deps: FulfillmentModuleDeps): ServiceMod
   };
 
   const client: FulfillmentClient = {
+    ...createEventHistory(deps.db),
     async forOrder(orderId) {
       if (!isUuid(orderId)) return [];
       const rows = await app.db

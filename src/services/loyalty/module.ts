@@ -1,6 +1,7 @@
 import { transaction } from '../../platform/eventing/index.js';
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { createEventHistory } from '../../platform/outbox/outbox.history.js';
 import type { LoyaltyDeps } from './app/deps.js';
 import { redeem, releaseRedemption } from './app/redemption.js';
 import { loyaltyConsumers } from './consumers/loyalty.consumers.js';
@@ -29,6 +30,7 @@ export function createLoyaltyModule(deps: PlatformDeps<LoyaltyDB>): ServiceModul
     },
   };
   const client: LoyaltyClient = {
+    ...createEventHistory(deps.db),
     async balanceOf(customerId) {
       const a = isUuid(customerId)
         ? await app.db

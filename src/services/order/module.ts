@@ -2,6 +2,7 @@ import { KickQueue } from '../../platform/eventing/kick-queue.js';
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
 import { money, toJson } from '../../platform/money.js';
+import { createEventHistory } from '../../platform/outbox/outbox.history.js';
 import type { FulfillmentClient } from '../fulfillment/contract/client.js';
 import type { PaymentClient } from '../payment/contract/client.js';
 import type { ShippingClient } from '../shipping/contract/client.js';
@@ -93,6 +94,7 @@ export function createOrderModule(deps: OrderModuleDeps): ServiceModule<OrderCli
   };
 
   const client: OrderClient = {
+    ...createEventHistory(deps.db),
     async getOrder(orderId) {
       const o = await orderRepository.findOrder(app.db, orderId);
       if (!o) return undefined;

@@ -1,6 +1,7 @@
 import { KickQueue } from '../../platform/eventing/kick-queue.js';
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { createEventHistory } from '../../platform/outbox/outbox.history.js';
 import { secretsOrGenerated } from '../../platform/security/webhook-signature.js';
 import { authorizePayment } from './app/authorize-payment.js';
 import { capturePayment } from './app/capture-payment.js';
@@ -63,6 +64,7 @@ export function createPaymentModule(deps: PlatformDeps<PaymentDB>): ServiceModul
 
   const kicks = new KickQueue(deps.logger);
   const client: PaymentClient = {
+    ...createEventHistory(deps.db),
     authorize: (ctx, request) => authorizePayment(ctx, app, request),
     void: (ctx, paymentId, key) => voidPayment(ctx, app, paymentId, key),
     capture: (ctx, paymentId, amount, key) => capturePayment(ctx, app, paymentId, amount, key),

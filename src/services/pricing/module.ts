@@ -2,6 +2,7 @@ import { createReadCache } from '../../platform/cache/read-cache.js';
 import { systemCtx } from '../../platform/context.js';
 import type { JobDeclaration } from '../../platform/eventing/index.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { createEventHistory } from '../../platform/outbox/outbox.history.js';
 import type { CatalogClient } from '../catalog/contract/client.js';
 import { fileRateProvider } from './adapters/file-rate.provider.js';
 import type { PricingDeps } from './app/deps.js';
@@ -68,6 +69,6 @@ export function createPricingModule(deps: PricingModuleDeps): ServiceModule<Pric
     publishes: ['pricing.price.changed'],
     routes: (http) => registerPricingRoutes(http, app),
     jobs,
-    client: createPricingClient(app),
+    client: { ...createPricingClient(app), ...createEventHistory(deps.db) },
   };
 }

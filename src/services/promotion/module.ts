@@ -1,5 +1,6 @@
 import { createReadCache } from '../../platform/cache/read-cache.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { createEventHistory } from '../../platform/outbox/outbox.history.js';
 import { createPromotion } from './app/admin-promotions.js';
 import type { PromotionDeps } from './app/deps.js';
 import { quotePromotions } from './app/quote.js';
@@ -35,6 +36,7 @@ export function createPromotionModule(deps: PromotionModuleDeps): ServiceModule<
     }),
   };
   const client: PromotionClient = {
+    ...createEventHistory(deps.db),
     quote: (ctx, request, opts) => quotePromotions(ctx, app, request, opts),
     knownCodes: (codes) => promotionRepository.liveCodes(app.db, [...new Set(codes.map(normalizeCode))]),
     reserve: (ctx, request) => reserveUsage(ctx, app, request),

@@ -2,6 +2,7 @@ import { createReadCache } from '../../platform/cache/read-cache.js';
 import { KickQueue } from '../../platform/eventing/kick-queue.js';
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { createEventHistory } from '../../platform/outbox/outbox.history.js';
 import { secretsOrGenerated } from '../../platform/security/webhook-signature.js';
 import type { OrderClient } from '../order/contract/client.js';
 import type { PricingClient } from '../pricing/contract/client.js';
@@ -89,6 +90,7 @@ export function createShippingModule(deps: ShippingModuleDeps): ServiceModule<Sh
   };
 
   const client: ShippingClient = {
+    ...createEventHistory(deps.db),
     options: (request, opts) => shippingOptions(rates, request, opts),
     quote: (optionId, request, opts) => quoteOption(rates, optionId, request, opts),
     async shipmentsForOrder(orderId) {

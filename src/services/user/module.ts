@@ -1,5 +1,6 @@
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { createEventHistory } from '../../platform/outbox/outbox.history.js';
 import type { AuthClient } from '../auth/contract/client.js';
 import { bootstrapAdmin } from './app/bootstrap.js';
 import { createStaffDirectory } from './app/staff.directory.js';
@@ -45,6 +46,7 @@ export function createUserModule(deps: UserModuleDeps): ServiceModule<UserClient
     publishes: ['user.created', 'user.updated', 'user.deleted', 'user.status_changed'],
     routes: (app) => registerUserRoutes(app, service),
     client: {
+      ...createEventHistory(deps.db),
       directory,
       async getUser(id) {
         const row = isUuid(id) ? await users.findById(id) : undefined;

@@ -1,5 +1,6 @@
 import { isUuid } from '../../platform/ids.js';
 import type { PlatformDeps, ServiceModule } from '../../platform/module.js';
+import { createEventHistory } from '../../platform/outbox/outbox.history.js';
 import type { CatalogClient } from '../catalog/contract/client.js';
 import { loadPostalCentroids } from './adapters/geonames-postal.js';
 import type { WarehouseDeps } from './app/deps.js';
@@ -47,6 +48,7 @@ export function createWarehouseModule(deps: WarehouseModuleDeps): ServiceModule<
   };
 
   const client: WarehouseClient = {
+    ...createEventHistory(deps.db),
     async availability(skus) {
       const wanted = [...new Set(skus.map(canonicalSku))];
       const out = new Map<string, number>();

@@ -27,8 +27,9 @@ const none: FactWriter = async () => {};
 
 /**
  * Every lifecycle topic that has a publisher today (04-services.md "analytics"), with the facts it
- * feeds; every one is also stored raw. promotion.usage.changed, loyalty.points.changed and
- * review.review.published join this list when their services exist (docs/analytics.md).
+ * feeds; every one is also stored raw. Promotion usage and loyalty points are stored raw only (no
+ * aggregate reads them yet); review.review.published joins this list when the review service exists
+ * (docs/analytics.md).
  */
 export const INGESTED_TOPICS: Partial<Record<Topic, FactWriter>> = {
   'orders.order.status_changed': (tx, e, d, now) => applyOrderStatus(tx, e, d.pii, now),
@@ -58,34 +59,47 @@ export const INGESTED_TOPICS: Partial<Record<Topic, FactWriter>> = {
   'user.updated': none,
   'user.deleted': none,
   'user.status_changed': none,
+  'promotion.usage.changed': none,
+  'loyalty.points.changed': none,
 };
 
 /** `orders.order.status_changed` → `analytics.orders-order-status-changed`. */
 export const subscriptionOf = (topic: string): string => `analytics.${topic.replaceAll(/[._]/g, '-')}`;
 
 /**
+ * Stores a batch of new events of ONE ingested topic raw and applies them to the facts, with one
+ * multi-row statement each, in the caller's inbox transaction (G4), behind the storage circuit
+ * breaker (SG-14). The bus consumers and the backfill both come through here.
+ */
+export const ingestTopicBatch =
+  (deps: AnalyticsDeps) =>
+  (tx: Tx, topic: Topic, events: AnyEvents): Promise<void> =>
+    deps.storage.run(async () => {
+      const facts = INGESTED_TOPICS[topic];
+      if (!facts) throw new Error(`analytics does not ingest ${topic}`);
+      const now = deps.clock.now();
+      await insertEvents(
+        tx,
+        events.map((e) => rowFromEnvelope(e, deps.pii, now)),
+      );
+      await facts(tx, events, deps, now);
+    });
+
+/**
  * One subscription per topic through the platform's batched inbox path: a delivered batch's new
- * events are stored raw and applied to the facts with one multi-row statement each, in the inbox
- * transaction (G4), behind the storage circuit breaker (SG-14). A bad event never gets here: the
- * platform validates against the contract and dead-letters it with its error (Fix 10).
+ * events go through `ingestTopicBatch`. A bad event never gets here: the platform validates
+ * against the contract and dead-letters it with its error (Fix 10).
  */
 export function lifecycleConsumers(deps: AnalyticsDeps, batchSize: number): AnyConsumerDeclaration[] {
-  return Object.entries(INGESTED_TOPICS).map(([topic, facts]) => {
-    const handleBatch = async (tx: Tx, events: AnyEvents) =>
-      deps.storage.run(async () => {
-        const now = deps.clock.now();
-        await insertEvents(
-          tx,
-          events.map((e) => rowFromEnvelope(e, deps.pii, now)),
-        );
-        await facts!(tx, events, deps, now);
-      });
+  const ingest = ingestTopicBatch(deps);
+  return Object.keys(INGESTED_TOPICS).map((name) => {
+    const topic = name as Topic;
     return defineConsumer<Topic, AnalyticsDB>({
       subscription: subscriptionOf(topic),
-      topic: topic as Topic,
+      topic,
       batchSize,
-      handle: (tx, event) => handleBatch(tx, [event as EventEnvelope<EventData<Topic>>]),
-      handleBatch: (tx, events) => handleBatch(tx, events),
+      handle: (tx, event) => ingest(tx, topic, [event as EventEnvelope<EventData<Topic>>]),
+      handleBatch: (tx, events) => ingest(tx, topic, events),
     }) as AnyConsumerDeclaration;
   });
 }

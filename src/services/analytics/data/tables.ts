@@ -12,6 +12,8 @@ export interface AnalyticsDB {
   customers: CustomersTable;
   metric_buckets: MetricBucketsTable;
   reconciliation_results: ReconciliationResultsTable;
+  backfills: BackfillsTable;
+  backfill_sources: BackfillSourcesTable;
 }
 
 type Timestamp = ColumnType<Date, Date, Date>;
@@ -130,4 +132,32 @@ export interface ReconciliationResultsTable {
   actual: Int8;
   ok: boolean;
   computed_at: Timestamp;
+}
+
+export type BackfillStatus = 'queued' | 'running' | 'completed' | 'failed';
+
+export interface BackfillsTable {
+  id: string;
+  status: BackfillStatus;
+  window_from: Timestamp;
+  window_to: Timestamp;
+  topics: Json<string[]>;
+  requested_by: string;
+  created_at: Timestamp;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface BackfillSourcesTable {
+  backfill_id: string;
+  source: string;
+  topics: Json<string[]>;
+  status: BackfillStatus;
+  cursor: string | null;
+  events_read: ColumnType<number, number | undefined, number>;
+  ingested: ColumnType<number, number | undefined, number>;
+  duplicates: ColumnType<number, number | undefined, number>;
+  invalid: ColumnType<number, number | undefined, number>;
+  error: string | null;
+  updated_at: Timestamp;
 }

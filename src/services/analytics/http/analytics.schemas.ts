@@ -119,3 +119,59 @@ export const overviewSchema = z.object({
   sessions: count,
   conversionRate: z.number().nullable().describe('Sessions that ordered / sessions with a page view'),
 });
+
+const backfillStatus = z.enum(['queued', 'running', 'completed', 'failed']);
+
+export const backfillRequestSchema = z.strictObject({
+  from: z.iso.datetime({ offset: true }).describe('Start of the window (inclusive), outbox creation time'),
+  to: z.iso
+    .datetime({ offset: true })
+    .describe(
+      'End of the window (exclusive); not in the future, at most ANALYTICS_BACKFILL_MAX_WINDOW_HOURS after from',
+    ),
+  topics: z
+    .array(z.string().min(1).max(200))
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Ingested topics to re-read; default every ingested topic whose publisher runs here'),
+});
+
+export const backfillParams = z.object({ id: z.uuid() });
+
+const backfillCounts = {
+  eventsRead: count.describe('Events read from the source outbox'),
+  ingested: count.describe('Events new to analytics, stored and applied'),
+  duplicates: count.describe('Events analytics already had (from the bus or an earlier backfill)'),
+  invalid: count.describe('Events that failed their contract, dead-lettered'),
+};
+
+export const backfillSchema = z.object({
+  id: z.string(),
+  status: backfillStatus,
+  from: z.string(),
+  to: z.string(),
+  topics: z.array(z.string()),
+  requestedBy: z.string(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  historyFrom: z
+    .string()
+    .describe('The source outboxes keep published events from about this time on (OUTBOX_RETENTION_HOURS)'),
+  totals: z.object(backfillCounts),
+  sources: z.array(
+    z.object({
+      source: z.string().describe('The publishing service'),
+      topics: z.array(z.string()),
+      status: backfillStatus,
+      ...backfillCounts,
+      cursor: z.string().nullable().describe('Where the next page starts in the source history'),
+      error: z
+        .string()
+        .nullable()
+        .describe('The last failure; a transient one is retried by the next job run'),
+      updatedAt: z.string(),
+    }),
+  ),
+});

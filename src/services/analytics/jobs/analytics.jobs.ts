@@ -1,22 +1,25 @@
 import type { JobDeclaration } from '../../../platform/eventing/index.js';
 import { aggregateTick } from '../app/aggregation.js';
+import { type BackfillSettings, type EventSources, runBackfills } from '../app/backfill.js';
 import type { AnalyticsDeps } from '../app/deps.js';
 import { type PaymentFigures, reconcileTick } from '../app/reconciliation.js';
 import { enforceRetention } from '../app/retention.js';
 
 /**
  * Wall-clock aligned (croner in SCHEDULER_TIMEZONE, SG-18 / Fix 15), once per tick across replicas
- * (G7): the hourly and daily aggregates, and retention of raw events.
+ * (G7): the hourly and daily aggregates, reconciliation, retention of raw events, and the open
+ * backfills (at most ANALYTICS_BACKFILL_PAGES_PER_RUN pages a run, resumed from stored cursors).
  */
 export function analyticsJobs(
   deps: AnalyticsDeps,
-  cron: { hourly: string; daily: string; retention: string; reconciliation: string },
+  cron: { hourly: string; daily: string; retention: string; reconciliation: string; backfill: string },
   retention: { retentionDays: number; partitionsAhead: number },
   reconciliation: {
     payments: PaymentFigures | undefined;
     batchSize: number;
     onResults: (failed: number) => void;
   },
+  backfill: { sources: EventSources; settings: BackfillSettings },
 ): JobDeclaration[] {
   return [
     {
@@ -50,6 +53,13 @@ export function analyticsJobs(
         const r = await enforceRetention(deps, retention);
         return { items: r.created.length + r.dropped.length + r.deleted };
       },
+    },
+    {
+      name: 'backfill',
+      cron: cron.backfill,
+      handler: async (ctx) => ({
+        items: await runBackfills(deps, backfill.sources, backfill.settings, ctx.signal),
+      }),
     },
   ];
 }

@@ -1,8 +1,9 @@
+import type { EventHistory } from '../../../contracts/index.js';
 import type { Ctx } from '../../../platform/context.js';
 import type { Principal } from '../../../platform/security/principal.js';
 
 /** The auth service as the gateway and other services see it. */
-export interface AuthClient {
+export interface AuthClient extends EventHistory {
   /**
    * Verifies an access token (signature, expiry, issuer, `kid` among the verification keys) and
    * that its session is still live; throws AppError('unauthenticated') otherwise.

@@ -1,3 +1,4 @@
+import type { EventHistory } from '../../../contracts/index.js';
 import type { Ctx } from '../../../platform/context.js';
 import type { ReadOptions } from '../../../platform/read-options.js';
 
@@ -30,7 +31,7 @@ export interface NewProduct {
   attributes?: Record<string, string | number | boolean> | undefined;
 }
 
-export interface CatalogClient {
+export interface CatalogClient extends EventHistory {
   /**
    * Bulk get (no N+1, OR-P1-06): products in the order of `ids`, missing ids left out. Read on
    * the catalog's database by default; `{ cached: true }` may use the catalog's cache.

@@ -1,3 +1,4 @@
+import type { EventHistory } from '../../../contracts/index.js';
 import type { Ctx } from '../../../platform/context.js';
 import type { PrincipalDirectory } from '../../auth/contract/directory.js';
 
@@ -13,7 +14,7 @@ export interface CustomerContact {
 }
 
 /** The customer service as other services see it. */
-export interface CustomerClient {
+export interface CustomerClient extends EventHistory {
   /** Validates customer credentials and loads customer principals for auth (type `customer`). */
   directory: PrincipalDirectory;
   /** Contacts of existing, not erased customers among `ids` (unknown and erased ids are left out). */

@@ -1,3 +1,4 @@
+import type { EventHistory } from '../../../contracts/index.js';
 import type { FulfillmentStatus } from '../domain/fulfillment-status.js';
 
 export type { FulfillmentStatus } from '../domain/fulfillment-status.js';
@@ -19,7 +20,7 @@ export interface FulfillmentSummary {
 }
 
 /** What other services may ask the fulfillment service (in-process; HTTP in distributed mode). */
-export interface FulfillmentClient {
+export interface FulfillmentClient extends EventHistory {
   /** The fulfillments of an order (one per warehouse), oldest first. */
   forOrder(orderId: string): Promise<FulfillmentSummary[]>;
 }

@@ -1,3 +1,4 @@
+import type { EventHistory } from '../../../contracts/index.js';
 import type { Ctx } from '../../../platform/context.js';
 
 /** A customer's points as other services see them. */
@@ -18,7 +19,7 @@ export interface Redemption {
 }
 
 /** The loyalty service as other services see it. */
-export interface LoyaltyClient {
+export interface LoyaltyClient extends EventHistory {
   /** The customer's balance and tier; zeros for a customer without an account. */
   balanceOf(customerId: string): Promise<LoyaltyBalance>;
   /**

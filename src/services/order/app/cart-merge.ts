@@ -1,13 +1,14 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Ctx } from '../../../platform/context.js';
 import { AppError, conflict, notFound } from '../../../platform/errors/app-error.js';
 import { transaction } from '../../../platform/eventing/index.js';
 import { newId } from '../../../platform/ids.js';
 import { type CartRow, cartRepository as carts, MAX_LINE_QUANTITY } from '../data/cart.repository.js';
 import { cartMergeRepository as merges } from '../data/cart-merge.repository.js';
-import type { OrderDB } from '../data/tables.js';
+import type { DroppedPromotionCode, OrderDB } from '../data/tables.js';
 import { cartTokenMatches } from '../domain/cart-token.js';
 import { cartView, MAX_CART_LINES } from './cart.service.js';
+import { priceCart } from './cart-pricing.js';
 import type { CartView } from './cart-view.js';
 import type { OrderDeps } from './deps.js';
 
@@ -21,6 +22,12 @@ import type { OrderDeps } from './deps.js';
  * whole merge with 422, nothing changes) and the guest cart becomes `merged`. Without one, the
  * guest cart itself is bound to the customer. Either way the guest token stops working. Repeating
  * the call as the same customer answers with the customer's cart again (idempotent).
+ *
+ * Promotion codes: the guest's codes join the customer's (theirs first, up to
+ * PROMOTION_MAX_CODES_PER_CART). After the commit the cart is priced for the customer — ONE quote,
+ * as every view — and the codes it refuses are removed and recorded as `droppedPromotionCodes` with
+ * their reason, in a second transaction on the version the merge produced (a cart changed meanwhile
+ * keeps its codes, shown as refused, as any cart does).
  */
 export async function mergeGuestCart(
   _ctx: Ctx,
@@ -29,7 +36,8 @@ export async function mergeGuestCart(
   customerId: string,
   cartToken: string | undefined,
 ): Promise<CartView> {
-  const cart = await transaction(deps.db, async (tx) => {
+  const max = deps.config.PROMOTION_MAX_CODES_PER_CART;
+  const { cart, merged } = await transaction<OrderDB, MergeResult>(deps.db, async (tx) => {
     await merges.lockCustomer(tx, customerId);
     const seen = await carts.findCart(tx, guestId);
     const candidate =
@@ -44,8 +52,8 @@ export async function mergeGuestCart(
     if (guest.customer_id !== null) {
       if (guest.customer_id !== customerId) throw notFound('Cart', guestId);
       if (guest.status === 'merged' && guest.merged_into)
-        return (await carts.findCart(tx, guest.merged_into)) ?? guest;
-      return guest;
+        return { cart: (await carts.findCart(tx, guest.merged_into)) ?? guest, merged: false };
+      return { cart: guest, merged: false };
     }
     // G9 / OR-P0-02: only the holder of the guest token may hand the cart over; otherwise 404.
     if (guest.token_hash === null || !cartTokenMatches(cartToken, guest.token_hash))
@@ -60,12 +68,46 @@ export async function mergeGuestCart(
     if (!target) {
       const bound = await merges.bindGuest(tx, guest, customerId, undefined, now);
       if (!bound) throw conflict('The cart changed concurrently; retry');
-      return bound;
+      return { cart: { row: bound, overflow: [] }, merged: true };
     }
-    return moveInto(tx, guest, target, customerId, now);
+    return moveInto(tx, guest, target, customerId, now, max);
   });
-  return cartView(deps, cart);
+  if (!merged) return cartView(deps, cart);
+  return cartView(deps, await dropInapplicableCodes(deps, cart.row, cart.overflow));
 }
+
+/** Re-evaluates the merged cart's codes for its customer and drops the refused ones (see above). */
+async function dropInapplicableCodes(
+  deps: OrderDeps,
+  cart: CartRow,
+  overflow: readonly DroppedPromotionCode[],
+): Promise<CartRow> {
+  const items = await carts.listItems(deps.db, cart.id);
+  const priced = await priceCart(deps, cart, items);
+  const refused = new Map((priced.promotions?.refused ?? []).map((r) => [r.code, r.reason]));
+  // Without the promotion service nothing is evaluated: the codes stay (refused on every view).
+  const dropped = priced.promotions ? cart.promotion_codes.filter((c) => refused.has(c)) : [];
+  if (dropped.length === 0 && overflow.length === 0) return cart;
+  const report = [...overflow, ...dropped.map((code) => ({ code, reason: refused.get(code)! }))];
+  const updated = await deps.db
+    .updateTable('carts')
+    .set({
+      promotion_codes: sql<string[]>`${sql.val(cart.promotion_codes.filter((c) => !refused.has(c)))}::text[]`,
+      dropped_promotion_codes: JSON.stringify(report),
+      version: cart.version + 1,
+      updated_at: deps.clock.now(),
+    })
+    .where('id', '=', cart.id)
+    .where('version', '=', cart.version)
+    .where('status', '=', 'active')
+    .returningAll()
+    .executeTakeFirst();
+  return updated ?? (await carts.findCart(deps.db, cart.id)) ?? cart;
+}
+
+type MergeResult =
+  | { cart: CartRow; merged: false }
+  | { cart: { row: CartRow; overflow: DroppedPromotionCode[] }; merged: true };
 
 async function moveInto(
   tx: Transaction<OrderDB>,
@@ -73,7 +115,8 @@ async function moveInto(
   target: CartRow,
   customerId: string,
   now: Date,
-): Promise<CartRow> {
+  maxCodes: number,
+): Promise<{ cart: { row: CartRow; overflow: DroppedPromotionCode[] }; merged: true }> {
   const [guestLines, targetLines] = await Promise.all([
     carts.listItems(tx, guest.id),
     carts.listItems(tx, target.id),
@@ -109,8 +152,11 @@ async function moveInto(
     target.shipping_address === null && guest.shipping_address !== null
       ? { address: guest.shipping_address, optionId: guest.shipping_option_id }
       : undefined;
+  // The customer's codes first, then the guest's new ones while the cart has room.
+  const codes = [...new Set([...target.promotion_codes, ...guest.promotion_codes])];
+  const overflow = codes.slice(maxCodes).map((code) => ({ code, reason: 'too_many_promotion_codes' }));
   const merged = await merges.bindGuest(tx, guest, customerId, target.id, now);
-  const bumped = await merges.bumpTarget(tx, target, shipping, now);
+  const bumped = await merges.bumpTarget(tx, target, shipping, codes.slice(0, maxCodes), now);
   if (!merged || !bumped) throw conflict('The carts changed concurrently; retry');
-  return bumped;
+  return { cart: { row: bumped, overflow }, merged: true };
 }

@@ -49,6 +49,8 @@ export function toCartView(cart: CartRow, priced: PricedCart) {
             condition: 'items' as const,
           };
     }),
+    // Codes the guest → customer merge dropped because they no longer apply (docs/promotions.md).
+    droppedPromotionCodes: cart.dropped_promotion_codes.map((d) => ({ code: d.code, reason: d.reason })),
     unpricedSkus: priced.missing,
     shippingAddress: cart.shipping_address,
     shippingMethod: priced.shipping

@@ -1,3 +1,4 @@
+import type { EventHistory } from '../../../contracts/index.js';
 import type { ShippingAddress } from '../../../platform/validation/address.js';
 
 /** An order as other services see it (the owner-facing view lives in the HTTP API). */
@@ -35,7 +36,7 @@ export interface CustomerOrderAggregate {
 }
 
 /** The order service as other services see it. */
-export interface OrderClient {
+export interface OrderClient extends EventHistory {
   getOrder(orderId: string): Promise<OrderSummary | undefined>;
   /** Purchase aggregates of these customers (at most 1000 ids), one row per customer and currency. */
   customerAggregates(customerIds: readonly string[]): Promise<CustomerOrderAggregate[]>;

@@ -71,11 +71,13 @@ export const cartMergeRepository = {
     tx: Tx,
     cart: CartRow,
     shipping: { address: ShippingAddress | null; optionId: string | null } | undefined,
+    promotionCodes: readonly string[],
     now: Date,
   ): Promise<CartRow | undefined> {
     return tx
       .updateTable('carts')
       .set({
+        promotion_codes: sql<string[]>`${sql.val([...promotionCodes])}::text[]`,
         version: cart.version + 1,
         updated_at: now,
         ...(shipping

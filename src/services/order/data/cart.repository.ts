@@ -138,12 +138,18 @@ export const cartRepository = {
   },
 
   async setPromotionCodes(tx: Tx, cartId: string, codes: readonly string[]) {
-    return tx
-      .updateTable('carts')
-      .set({ promotion_codes: sql<string[]>`${sql.val([...codes])}::text[]` })
-      .where('id', '=', cartId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return (
+      tx
+        .updateTable('carts')
+        // Entering or removing a code replaces what the last merge reported as dropped.
+        .set({
+          promotion_codes: sql<string[]>`${sql.val([...codes])}::text[]`,
+          dropped_promotion_codes: '[]',
+        })
+        .where('id', '=', cartId)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+    );
   },
 
   /** Checkout's last write: only the version the saga quoted, only while active (cart changed → 0 rows). */

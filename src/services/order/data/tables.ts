@@ -19,6 +19,12 @@ type Timestamp = ColumnType<Date, Date, Date>;
 /** jsonb: read as a value, written as JSON text. */
 type Json<T> = ColumnType<T, string, string>;
 
+/** A code a cart merge dropped: the refusal reason, or `too_many_promotion_codes`. */
+export interface DroppedPromotionCode {
+  code: string;
+  reason: string;
+}
+
 export interface CartsTable {
   id: string;
   token_hash: string | null;
@@ -32,6 +38,8 @@ export interface CartsTable {
   merged_into: Generated<string | null>;
   /** 0006_promotions: the codes entered, upper case, in entry order. */
   promotion_codes: Generated<string[]>;
+  /** 0007: codes the guest → customer merge dropped, with the reason. */
+  dropped_promotion_codes: ColumnType<DroppedPromotionCode[], string | undefined, string>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

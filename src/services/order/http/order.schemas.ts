@@ -119,6 +119,20 @@ export const cartSchema = z.object({
       }),
     )
     .describe('The codes entered with POST /carts/{id}/promotions, each applied or refused'),
+  droppedPromotionCodes: z
+    .array(
+      z.object({
+        code: z.string(),
+        reason: z
+          .string()
+          .describe(
+            'A refusal reason of promotionCodes (e.g. customer_limit_reached, condition_not_met), or too_many_promotion_codes when the merged cart could not hold it',
+          ),
+      }),
+    )
+    .describe(
+      'Codes of a guest cart that no longer applied once it was merged into the customer’s cart at login (POST /carts/{id}/merge), dropped; cleared when the cart’s codes change',
+    ),
   unpricedSkus: z
     .array(z.string())
     .describe('Items without a price in the cart currency; checkout refuses them'),

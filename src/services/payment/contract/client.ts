@@ -1,3 +1,4 @@
+import type { EventHistory } from '../../../contracts/index.js';
 import type { Ctx } from '../../../platform/context.js';
 import type { Money } from '../../../platform/money.js';
 
@@ -57,7 +58,7 @@ export type RefundResult =
   | { ok: false; reason: 'refund_failed'; paymentId: string; detail: string };
 
 /** The payment service as other services see it. */
-export interface PaymentClient {
+export interface PaymentClient extends EventHistory {
   /**
    * Authorizes (card) or registers (cod, bank transfer → `pending`) a payment. A decline is a
    * result; a provider that times out or whose circuit is open throws AppError('unavailable',

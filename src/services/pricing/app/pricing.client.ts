@@ -1,3 +1,4 @@
+import type { EventHistory } from '../../../contracts/index.js';
 import { AppError } from '../../../platform/errors/app-error.js';
 import { isCurrency, type Money, money, percentageBps } from '../../../platform/money.js';
 import type { PricingClient } from '../contract/client.js';
@@ -26,7 +27,7 @@ function validCurrency(currency: string): void {
 const canonical = (sku: string): string => normalizeSku(sku) ?? sku;
 
 /** The pricing client other services call in-process (contract/client.ts). */
-export function createPricingClient(deps: PricingDeps): PricingClient {
+export function createPricingClient(deps: PricingDeps): Omit<PricingClient, keyof EventHistory> {
   return {
     async setPrice(ctx, sku, price) {
       await setPrice(ctx, deps, sku, { amount: price.amount.toString(), currency: price.currency });

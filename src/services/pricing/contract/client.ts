@@ -1,3 +1,4 @@
+import type { EventHistory } from '../../../contracts/index.js';
 import type { Ctx } from '../../../platform/context.js';
 import type { Money } from '../../../platform/money.js';
 import type { ReadOptions } from '../../../platform/read-options.js';
@@ -27,7 +28,7 @@ export interface PriceQuote {
  * Reads take `ReadOptions`: by default they are decided on pricing's database (checkout);
  * `{ cached: true }` may be answered from pricing's in-process cache (views).
  */
-export interface PricingClient {
+export interface PricingClient extends EventHistory {
   /**
    * Prices many items at once with exact integer arithmetic. A price in the requested currency
    * wins; otherwise the base price is converted with a fresh exchange rate. A stale rate throws

@@ -1,3 +1,4 @@
+import type { EventHistory } from '../../../contracts/index.js';
 import type { Ctx } from '../../../platform/context.js';
 import type { Money } from '../../../platform/money.js';
 import type { ReadOptions } from '../../../platform/read-options.js';
@@ -107,7 +108,7 @@ export interface NewPromotion {
  * an order in one transaction (limit, per-customer limit and budget checked in one conditional
  * statement each: PM-P0-01); `release` gives it back; both are idempotent per order.
  */
-export interface PromotionClient {
+export interface PromotionClient extends EventHistory {
   /**
    * `{ cached: true }` (cart views): the rules and their usage counters may come from the service's
    * cache (at most PROMOTION_RULES_CACHE_TTL_SECONDS old, dropped at once by a rule change in this

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { shipmentStatus } from '../../../contracts/common.schemas.js';
+import type { EventHistory } from '../../../contracts/index.js';
 import type { Money } from '../../../platform/money.js';
 import type { ReadOptions } from '../../../platform/read-options.js';
 
@@ -52,7 +53,7 @@ export interface ShipmentView {
  * read the option table on the database by default (checkout); `{ cached: true }` may use
  * shipping's in-process option cache (cart views).
  */
-export interface ShippingClient {
+export interface ShippingClient extends EventHistory {
   /** Options available for the destination and parcel, priced in the requested currency. */
   options(request: RateRequest, opts?: ReadOptions): Promise<ShippingOption[]>;
   /** One option re-priced for the request (checkout re-quotes the chosen method); undefined if no longer offered. */

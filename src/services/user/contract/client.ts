@@ -1,3 +1,4 @@
+import type { EventHistory } from '../../../contracts/index.js';
 import type { PrincipalDirectory } from '../../auth/contract/directory.js';
 
 /** The user (staff directory) service as other services see it. */
@@ -14,7 +15,7 @@ export interface StaffUser {
   updatedAt: string;
 }
 
-export interface UserClient {
+export interface UserClient extends EventHistory {
   /** Validates staff credentials and loads principals for auth (admin and shipper types). */
   directory: PrincipalDirectory;
   getUser(id: string): Promise<StaffUser | undefined>;

@@ -1,3 +1,4 @@
+import type { EventHistory } from '../../../contracts/index.js';
 import type { Ctx } from '../../../platform/context.js';
 
 export interface ShipTo {
@@ -50,7 +51,7 @@ export interface RestockRequest {
 export type ReservationStatus = 'active' | 'confirmed' | 'fulfilled' | 'expired' | 'released';
 
 /** The warehouse (inventory) service as other services see it. */
-export interface WarehouseClient {
+export interface WarehouseClient extends EventHistory {
   /** Units available to sell per sku across all warehouses (on hand − reserved). */
   availability(skus: readonly string[]): Promise<Map<string, number>>;
   /** All-or-nothing reservation across warehouses (G1); idempotent per `reference`. */
