@@ -5,6 +5,7 @@ import type { HttpApp } from '../../platform/http/types.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import type { ServiceModule } from '../../platform/module.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
+import { isServiceToken } from '../../platform/rpc/service-token.js';
 import type { Access } from '../../platform/security/access.js';
 import { hasPermission, type Principal } from '../../platform/security/principal.js';
 import { type RateLimitSettings, registerRateLimits } from './rate-limit.js';
@@ -54,6 +55,7 @@ export async function registerGateway(app: HttpApp, options: GatewayOptions): Pr
   app.addHook('onRequest', async (request) => {
     const rule = request.routeOptions.config?.access;
     if (!rule) return; // unmatched routes (404) and docs
+    if (rule.kind === 'service') return; // internal RPC routes check their service token themselves
     const principal = await principalFrom(request, options.authenticate);
     if (principal) request.principal = principal;
     enforce(rule, principal);
@@ -78,13 +80,16 @@ async function principalFrom(
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match)
     throw new AppError('unauthenticated', 'unauthenticated', 'Authorization must be "Bearer <token>"');
+  // Service tokens open internal routes only (platform/rpc): a public route never accepts one.
+  if (isServiceToken(match[1]!))
+    throw new AppError('unauthenticated', 'service_token_refused', 'Service tokens are not accepted here');
   if (!authenticate)
     throw new AppError('unavailable', 'auth_unavailable', 'The auth service is not enabled in this process');
   return authenticate(match[1]!);
 }
 
 export function enforce(rule: Access, principal: Principal | undefined): void {
-  if (rule.kind === 'public') return;
+  if (rule.kind === 'public' || rule.kind === 'service') return;
   if (!principal)
     throw new AppError('unauthenticated', 'unauthenticated', 'This endpoint requires a bearer token');
   if (rule.types && !rule.types.includes(principal.type))

@@ -1,0 +1,7 @@
+import type { RpcTable } from '../../../platform/rpc/rpc.types.js';
+import type { FulfillmentClient } from './client.js';
+
+/** How FulfillmentClient travels over HTTP in distributed mode (platform/rpc). */
+export const fulfillmentRpc: RpcTable<FulfillmentClient> = {
+  forOrder: { path: 'for-order', idempotent: true },
+};

@@ -1,0 +1,12 @@
+import type { RpcTable } from '../../../platform/rpc/rpc.types.js';
+import type { PromotionClient } from './client.js';
+
+/** How PromotionClient travels over HTTP in distributed mode (platform/rpc). */
+export const promotionRpc: RpcTable<PromotionClient> = {
+  quote: { path: 'quote', idempotent: true },
+  knownCodes: { path: 'known-codes', idempotent: true },
+  // Both idempotent per order.
+  reserve: { path: 'reserve', idempotent: true },
+  release: { path: 'release', idempotent: true },
+  createPromotion: { path: 'create-promotion', idempotent: false },
+};
