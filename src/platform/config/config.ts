@@ -393,10 +393,12 @@ export function loadConfig(
   const s = result.data;
   const problems: string[] = [];
   const isProduction = s.NODE_ENV === 'production';
+  const serviceUrls = perServiceSettings(merged, 'SERVICE_URL_', /^https?:\/\//, problems);
+  const serviceDatabaseUrls = perServiceSettings(merged, 'DATABASE_URL_', /^postgres(ql)?:\/\//, problems);
   if (isProduction) {
     // No default that is only right in development is accepted in production.
     if (s.CORS_ORIGINS.includes('*')) problems.push('CORS_ORIGINS: wildcard "*" is refused in production');
-    if (!s.DATABASE_URL)
+    if (!s.DATABASE_URL && Object.keys(serviceDatabaseUrls).length === 0)
       problems.push('DATABASE_URL: required in production (embedded PGlite is for development)');
     if (!s.ORDERLINE_ADMIN_EMAIL) problems.push('ORDERLINE_ADMIN_EMAIL: required in production');
     if (!s.ORDERLINE_ADMIN_PASSWORD) problems.push('ORDERLINE_ADMIN_PASSWORD: required in production');
@@ -414,8 +416,6 @@ export function loadConfig(
   if (s.ORDERLINE_ADMIN_EMAIL && !s.ORDERLINE_ADMIN_PASSWORD)
     problems.push('ORDERLINE_ADMIN_PASSWORD: required when ORDERLINE_ADMIN_EMAIL is set');
   problems.push(...eventingProblems(s));
-  const serviceUrls = perServiceSettings(merged, 'SERVICE_URL_', /^https?:\/\//, problems);
-  const serviceDatabaseUrls = perServiceSettings(merged, 'DATABASE_URL_', /^postgres(ql)?:\/\//, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...s,

@@ -23,13 +23,13 @@ export interface GatewayOptions {
 }
 
 /**
- * The single public entry in embedded mode: CORS from an allowlist (security headers come with
- * every platform app, see platform/http/security-headers.ts), rate limits,
- * token verification and the per-route access check, then every enabled service's routes under
- * `/api/v1`. Every route must declare its access (secure by default): one that does not is
- * refused when the process starts rather than silently left open.
+ * What every public entry has, embedded or as the gateway process: CORS from an allowlist,
+ * the check that every route declares its access, and the rate limits.
  */
-export async function registerGateway(app: HttpApp, options: GatewayOptions): Promise<void> {
+export async function registerPublicEntry(
+  app: HttpApp,
+  options: Pick<GatewayOptions, 'corsOrigins' | 'logger' | 'rateLimits'>,
+): Promise<void> {
   await app.register(cors, {
     origin: options.corsOrigins.includes('*') ? true : options.corsOrigins,
     credentials: true,
@@ -50,6 +50,18 @@ export async function registerGateway(app: HttpApp, options: GatewayOptions): Pr
       metrics: options.rateLimits.metrics,
       apiPrefix: API_PREFIX,
     });
+}
+
+/**
+ * The single public entry in embedded mode (and of each service's API process in distributed
+ * mode): the public entry's CORS, access declarations and rate limits (security headers come with
+ * every platform app, see platform/http/security-headers.ts), token verification and the per-route
+ * access check, then every enabled service's routes under `/api/v1`. Every route must declare its
+ * access (secure by default): one that does not is refused when the process starts rather than
+ * silently left open.
+ */
+export async function registerGateway(app: HttpApp, options: GatewayOptions): Promise<void> {
+  await registerPublicEntry(app, options);
 
   // Authenticate and authorize before the body is parsed: an anonymous caller gets 401, not 400.
   app.addHook('onRequest', async (request) => {
