@@ -147,6 +147,8 @@ describe.each(buses())('distributed mode on PostgreSQL + $name', ({ name: busNam
       // G7 below: the settlement job ticks every 2 s on both payment workers.
       PAYMENT_SETTLEMENT_CRON: '*/2 * * * * *',
       OUTBOX_POLL_MIN_MS: '20',
+      // A killed worker's unacknowledged events are taken over by the other replica after this.
+      CONSUMER_ACK_WAIT_MS: '3000',
     };
     const groups = Object.keys(GROUPS);
     groups.forEach((group, i) => {

@@ -96,7 +96,7 @@ export function remoteClients(
       baseUrl: peerUrl(config, name)!,
       tokens,
       settings,
-      logger: logger.child({ upstream: name }),
+      logger,
     });
     rpcs.push(rpc);
     (clients as Record<ServiceName, unknown>)[name] = rpc.client;
