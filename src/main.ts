@@ -1,10 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { exportContracts } from './contracts/contracts.export.js';
-import { ConfigError, loadConfig, redactedConfig } from './platform/config/config.js';
+import { type Config, ConfigError, loadConfig, redactedConfig } from './platform/config/config.js';
 import { pgliteDataDir } from './platform/db/database.js';
 import { isAppError } from './platform/errors/app-error.js';
-import { createLogger } from './platform/logging/logger.js';
+import { createLogger, type Logger } from './platform/logging/logger.js';
 import type { Role } from './platform/module.js';
+import { createGatewayProcess } from './runtime/gateway-process.js';
 import { createOrderline } from './runtime/orderline.js';
 import { SERVICE_NAMES } from './runtime/services.js';
 import { generateSigningKey } from './services/auth/module.js';
@@ -14,7 +15,7 @@ const program = new Command('orderline').description('Orderline commerce backend
 
 const servicesOption = new Option(
   '--services <list>',
-  `comma-separated services (${SERVICE_NAMES.join(',')})`,
+  `comma-separated services (${SERVICE_NAMES.join(',')}), or gateway alone`,
 ).argParser((value: string) =>
   value
     .split(',')
@@ -44,6 +45,10 @@ program
         ...(opts.port ? { PORT: opts.port } : {}),
       });
       const logger = createLogger({ level: config.LOG_LEVEL });
+      if (opts.services?.includes('gateway')) {
+        await startGatewayProcess(opts.services, config, logger);
+        return;
+      }
       const orderline = await createOrderline({
         config,
         logger,
@@ -60,17 +65,18 @@ program
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
       const address = await orderline.start();
-      if (address) {
+      if (address && opts.role !== 'worker') {
         logger.info(
           {
             url: address,
             api: `${address}/api/v1`,
             docs: config.DOCS_ENABLED ? `${address}/docs` : 'disabled',
-            database: config.DATABASE_URL
-              ? 'postgres'
-              : config.EPHEMERAL
-                ? 'pglite (in memory)'
-                : `pglite (${pgliteDataDir(config.DATA_DIR)})`,
+            database:
+              config.databaseKind === 'postgres'
+                ? 'postgres'
+                : config.EPHEMERAL
+                  ? 'pglite (in memory)'
+                  : `pglite (${pgliteDataDir(config.DATA_DIR)})`,
             services: orderline.modules.map((m) => m.name),
             role: opts.role,
           },
@@ -78,12 +84,28 @@ program
         );
       } else {
         logger.info(
-          { services: orderline.modules.map((m) => m.name), role: opts.role },
+          { services: orderline.modules.map((m) => m.name), role: opts.role, probes: address },
           'Orderline worker is up',
         );
       }
     },
   );
+
+/** `--services gateway`: the public entry alone, forwarding to each service's API process. */
+async function startGatewayProcess(services: string[], config: Config, logger: Logger): Promise<void> {
+  if (services.length > 1)
+    throw new Error('--services gateway runs the gateway alone; start services separately');
+  const gateway = await createGatewayProcess({ config, logger });
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await gateway.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  const url = await gateway.start();
+  logger.info({ url, api: `${url}/api/v1`, services: ['gateway'] }, 'Orderline gateway is up');
+}
 
 program
   .command('migrate')

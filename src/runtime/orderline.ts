@@ -19,10 +19,13 @@ import { createLogger, type Logger } from '../platform/logging/logger.js';
 import type { Role, ServiceModule } from '../platform/module.js';
 import { createMetrics, type Metrics, registerDatabaseMetrics } from '../platform/observability/metrics.js';
 import { startTracing, type Tracing, tracingEnabled } from '../platform/observability/tracing.js';
+import { registerRpcRoutes } from '../platform/rpc/rpc.server.js';
+import type { RpcTable } from '../platform/rpc/rpc.types.js';
 import { registerAdminConsole } from '../services/gateway/admin-console.js';
 import { API_PREFIX, registerGateway } from '../services/gateway/gateway.js';
 import { rateLimitSettings } from '../services/gateway/rate-limit.js';
 import { seedDemoData } from './demo-seed.js';
+import { peerUrl, type RemoteClients, RPC_TABLES, remoteClients } from './remote.js';
 import { type Clients, resolveServices, SERVICE_NAMES, SERVICES, type ServiceName } from './services.js';
 
 export interface OrderlineOptions {
@@ -44,7 +47,7 @@ export interface Orderline {
   modules: ServiceModule[];
   clients: Partial<Clients>;
   eventing: Eventing;
-  /** The HTTP app (api role); not listening until `start()`. */
+  /** The HTTP app (api role: the API; worker role: /healthz, /readyz, /metrics); not listening until `start()`. */
   app: HttpApp | undefined;
   /**
    * Starts the outbox relays, and in the worker role the consumers and jobs; then, unless
@@ -82,13 +85,17 @@ export async function migrateAll(
 export function buildModules(
   names: readonly ServiceName[],
   base: { config: Config; logger: Logger; database: Database; clock: Clock; metrics: Metrics },
+  remote: Pick<RemoteClients, 'clients' | 'names'> = { clients: {}, names: [] },
 ): { modules: ServiceModule[]; clients: Partial<Clients> } {
-  const clients: Partial<Clients> = {};
-  const enabled: ReadonlySet<ServiceName> = new Set(names);
+  const clients: Partial<Clients> = { ...remote.clients };
+  const local: ReadonlySet<ServiceName> = new Set(names);
+  const enabled: ReadonlySet<ServiceName> = new Set([...names, ...remote.names]);
   const modules: ServiceModule[] = [];
   for (const name of names) {
     const deps = { ...base, logger: base.logger.child({ service: name }), db: base.database.forSchema(name) };
-    const module = SERVICES[name].create(deps, clients, enabled) as ServiceModule<Clients[typeof name]>;
+    const module = SERVICES[name].create(deps, clients, enabled, local) as ServiceModule<
+      Clients[typeof name]
+    >;
     (clients as Record<ServiceName, unknown>)[name] = module.client;
     modules.push(module);
   }
@@ -107,14 +114,16 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
-  const names = resolveServices(options.services);
+  const names = resolveServices(options.services, (name) => peerUrl(config, name) !== undefined);
+  // Distributed mode: the services of other processes are reached over HTTP (platform/rpc).
+  const remote = remoteClients(config, names, SERVICE_NAMES, names.join(','), logger);
   // Traces only with an endpoint (off by default in embedded mode); a test may have started its own.
   const tracing: Tracing | undefined =
     config.OTEL_EXPORTER_OTLP_ENDPOINT && !tracingEnabled()
       ? startTracing({ serviceName: config.OTEL_SERVICE_NAME, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT })
       : undefined;
   const database = await createDatabase({
-    url: config.DATABASE_URL,
+    url: databaseUrl(config, names),
     dataDir: config.EPHEMERAL ? 'memory' : pgliteDataDir(config.DATA_DIR),
     poolMax: config.DATABASE_POOL_MAX,
     pglite: {
@@ -130,11 +139,13 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
   let clients: Partial<Clients> = {};
   let modules: ServiceModule[] = [];
   try {
-    ({ clients, modules } = buildModules(names, { config, logger, database, clock, metrics }));
+    ({ clients, modules } = buildModules(names, { config, logger, database, clock, metrics }, remote));
     await migrateAll(database, modules, logger);
     for (const module of modules) await module.start?.({ role });
-    if (options.demo) await seedDemoData(clients, logger);
+    // Demo data goes through every service's client: only where they all run here (embedded).
+    if (options.demo && remote.names.length === 0) await seedDemoData(clients, logger);
   } catch (err) {
+    await remote.close();
     await database.close();
     throw err;
   }
@@ -152,6 +163,7 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
       knownServices: SERVICE_NAMES,
     });
   } catch (err) {
+    await remote.close();
     await database.close();
     throw err;
   }
@@ -173,6 +185,17 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
       modules,
       rateLimits: { settings: rateLimitSettings(config), metrics },
     });
+    // Other processes call this one's services on internal routes (service tokens only).
+    if (config.SERVICE_TOKEN_SECRET) {
+      const secret = config.SERVICE_TOKEN_SECRET;
+      for (const module of modules)
+        registerRpcRoutes(app, {
+          service: module.name,
+          table: RPC_TABLES[module.name as ServiceName] as RpcTable<unknown>,
+          impl: module.client,
+          secret,
+        });
+    }
     // Dead letters, compensations and jobs of every service mounted in this process.
     await app.register(
       async (api) => registerOperationsRoutes(api as HttpApp, { operations: eventing.operations }),
@@ -182,6 +205,16 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
     );
     // The staff console (admin/dist), a client of the routes above like any other.
     await registerAdminConsole(app);
+    await app.ready();
+  } else {
+    // A worker serves its probes and metrics only: database, migrations, bus consumers and jobs.
+    app = await buildHttpApp({
+      logger: logger.child({ service: 'worker' }),
+      metrics,
+      bodyLimit: config.BODY_LIMIT_BYTES,
+      docs: false,
+      readiness: [...readinessChecks(database, modules), ...eventing.readiness],
+    });
     await app.ready();
   }
 
@@ -210,10 +243,24 @@ export async function createOrderline(options: OrderlineOptions): Promise<Orderl
       await app?.close();
       await eventing.stop();
       for (const module of [...modules].reverse()) await module.stop?.();
+      await remote.close();
       await database.close();
       await tracing?.shutdown();
     },
   };
+}
+
+/**
+ * The database of a process: `DATABASE_URL_<SERVICE>` of its services, else DATABASE_URL. The
+ * services of one process share one connection pool, so they must name the same database.
+ */
+export function databaseUrl(config: Config, names: readonly ServiceName[]): string | undefined {
+  const urls = new Set(names.map((name) => config.serviceDatabaseUrls[name] ?? config.DATABASE_URL));
+  if (urls.size > 1)
+    throw new Error(
+      `Services ${names.join(', ')} have different databases (DATABASE_URL_<SERVICE>); run them in separate processes`,
+    );
+  return [...urls][0];
 }
 
 function readinessChecks(database: Database, modules: ServiceModule[]): ReadinessCheck[] {

@@ -67,12 +67,17 @@ const EVENT_SOURCES = [
 interface ServiceDefinition<N extends ServiceName> {
   /** Services whose clients this one needs; in one process they must be enabled too. */
   needs: readonly ServiceName[];
-  /** `clients` fills up as services are built; `enabled` is every service of this process. */
+  /**
+   * `clients` fills up as services are built (HTTP clients of remote services are there from the
+   * start); `enabled` is every service this process can reach: its own and, in distributed mode,
+   * the remote ones; `local` only its own.
+   */
   create(
     // biome-ignore lint/suspicious/noExplicitAny: each service narrows deps.db to its own schema type
     deps: PlatformDeps<any>,
     clients: Partial<Clients>,
     enabled: ReadonlySet<ServiceName>,
+    local: ReadonlySet<ServiceName>,
   ): ServiceModule<Clients[N]>;
 }
 
@@ -228,32 +233,39 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
   // customer service reaches it per call (account email).
   notification: {
     needs: ['customer'],
-    create: (deps, clients, enabled) =>
+    create: (deps, clients, enabled, local) =>
       createNotificationModule({
         ...deps,
         customers: clients.customer,
         users: clients.user,
         orders: enabled.has('order') ? clients.order : undefined,
         shipping: enabled.has('shipping') ? clients.shipping : undefined,
-        watchedServices: [...enabled],
+        // Dead letters and compensations live in each service's own schema: only local ones are watched.
+        watchedServices: [...local],
       }),
   },
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
 
-/** Validates a `--services` selection and returns it in dependency order. */
-export function resolveServices(requested: readonly string[] | undefined): ServiceName[] {
+/**
+ * Validates a `--services` selection and returns it in dependency order. A service's needs must be
+ * in the same process unless `remote` says another process serves them (distributed mode).
+ */
+export function resolveServices(
+  requested: readonly string[] | undefined,
+  remote: (name: ServiceName) => boolean = () => false,
+): ServiceName[] {
   if (!requested || requested.length === 0) return [...SERVICE_NAMES];
   const unknown = requested.filter((s) => !(SERVICE_NAMES as string[]).includes(s));
   if (unknown.length > 0)
     throw new Error(`Unknown service(s): ${unknown.join(', ')}. Known: ${SERVICE_NAMES.join(', ')}`);
   const chosen = new Set(requested as ServiceName[]);
   for (const name of chosen) {
-    const missing = SERVICES[name].needs.filter((n) => !chosen.has(n));
+    const missing = SERVICES[name].needs.filter((n) => !chosen.has(n) && !remote(n));
     if (missing.length > 0)
       throw new Error(
-        `Service ${name} needs ${missing.join(', ')} in the same process; add it to --services`,
+        `Service ${name} needs ${missing.join(', ')}: add it to --services, or set SERVICE_URL_<SERVICE> (or SERVICE_URL_TEMPLATE) to reach it`,
       );
   }
   return SERVICE_NAMES.filter((n) => chosen.has(n));

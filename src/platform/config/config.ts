@@ -313,6 +313,27 @@ export const settingsSchema = z.object({
   ANALYTICS_BACKFILL_PAGES_PER_RUN: int(1, 100_000).default(100),
   ANALYTICS_BACKFILL_MAX_WINDOW_HOURS: int(1, 24 * 365).default(7 * 24),
   ANALYTICS_BACKFILL_CRON: z.string().min(1).default('* * * * *'),
+  // Distributed mode (docs/distributed.md): service-to-service calls over HTTP (platform/rpc).
+  // A peer's URL is SERVICE_URL_<SERVICE> (e.g. SERVICE_URL_ORDER), else this template with
+  // `{service}` replaced; a service with neither must run in this process.
+  SERVICE_URL_TEMPLATE: z
+    .string()
+    .regex(/^https?:\/\/.*\{service\}/, 'must be an http(s):// URL containing {service}')
+    .optional(),
+  // HMAC secret of the short-lived service tokens every internal call carries (shared by all processes).
+  SERVICE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SERVICE_TOKEN_TTL_SECONDS: int(10, 3600).default(60),
+  RPC_TIMEOUT_MS: int(1, 600_000).default(5000),
+  // Extra attempts of an idempotent call after a transport failure (never for other calls).
+  RPC_RETRIES: int(0, 10).default(2),
+  RPC_RETRY_BASE_MS: int(1, 60_000).default(50),
+  RPC_CONNECTIONS: int(1, 1024).default(32),
+  // Per upstream: the breaker opens at this share of failed calls (within its rolling window).
+  RPC_BREAKER_ERROR_PERCENT: int(1, 100).default(50),
+  RPC_BREAKER_MIN_CALLS: int(1, 10_000).default(10),
+  RPC_BREAKER_RESET_MS: int(100, 600_000).default(10_000),
+  // The gateway process (`--services gateway`): per-upstream time for a whole proxied request.
+  GATEWAY_UPSTREAM_TIMEOUT_MS: int(1, 600_000).default(30_000),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -321,6 +342,10 @@ export interface Config extends Settings {
   isProduction: boolean;
   /** Where the data lives, for humans: `postgres` or the PGlite directory / `memory`. */
   databaseKind: 'postgres' | 'pglite';
+  /** `SERVICE_URL_<SERVICE>` settings, by lower-case service name. */
+  serviceUrls: Record<string, string>;
+  /** `DATABASE_URL_<SERVICE>` settings, by lower-case service name (DATABASE_URL otherwise). */
+  serviceDatabaseUrls: Record<string, string>;
 }
 
 export class ConfigError extends Error {
@@ -338,6 +363,7 @@ export const SECRET_SETTINGS = new Set([
   'PAYMENT_TESTPAY_WEBHOOK_SECRETS',
   'SHIPPING_SIMCARRIER_WEBHOOK_SECRETS',
   'ANALYTICS_PII_HASH_KEY',
+  'SERVICE_TOKEN_SECRET',
 ]);
 
 type Env = Record<string, string | undefined>;
@@ -375,10 +401,12 @@ export function loadConfig(
   const s = result.data;
   const problems: string[] = [];
   const isProduction = s.NODE_ENV === 'production';
+  const serviceUrls = perServiceSettings(merged, 'SERVICE_URL_', /^https?:\/\//, problems);
+  const serviceDatabaseUrls = perServiceSettings(merged, 'DATABASE_URL_', /^postgres(ql)?:\/\//, problems);
   if (isProduction) {
     // No default that is only right in development is accepted in production.
     if (s.CORS_ORIGINS.includes('*')) problems.push('CORS_ORIGINS: wildcard "*" is refused in production');
-    if (!s.DATABASE_URL)
+    if (!s.DATABASE_URL && Object.keys(serviceDatabaseUrls).length === 0)
       problems.push('DATABASE_URL: required in production (embedded PGlite is for development)');
     if (!s.ORDERLINE_ADMIN_EMAIL) problems.push('ORDERLINE_ADMIN_EMAIL: required in production');
     if (!s.ORDERLINE_ADMIN_PASSWORD) problems.push('ORDERLINE_ADMIN_PASSWORD: required in production');
@@ -397,7 +425,30 @@ export function loadConfig(
     problems.push('ORDERLINE_ADMIN_PASSWORD: required when ORDERLINE_ADMIN_EMAIL is set');
   problems.push(...eventingProblems(s));
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...s, isProduction, databaseKind: s.DATABASE_URL ? 'postgres' : 'pglite' };
+  return {
+    ...s,
+    isProduction,
+    databaseKind: s.DATABASE_URL || Object.keys(serviceDatabaseUrls).length > 0 ? 'postgres' : 'pglite',
+    serviceUrls,
+    serviceDatabaseUrls,
+  };
+}
+
+/** `<PREFIX><SERVICE>=value` settings (one per service, names not known here), by lower-case service. */
+function perServiceSettings(
+  env: Env,
+  prefix: string,
+  valid: RegExp,
+  problems: string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const match = new RegExp(`^${prefix}([A-Z][A-Z0-9]*)$`).exec(key);
+    if (!match || !value) continue;
+    if (!valid.test(value)) problems.push(`${key}: must match ${valid.source}`);
+    else out[match[1]!.toLowerCase()] = value;
+  }
+  return out;
 }
 
 /**
@@ -428,11 +479,20 @@ function eventingProblems(s: Settings): string[] {
 export function redactedConfig(config: Config): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(config).map(([k, v]) => {
+      if (k === 'serviceDatabaseUrls' || k === 'serviceUrls')
+        return [
+          k,
+          Object.fromEntries(
+            Object.entries(v as Record<string, string>).map(([name, url]) => [name, hideUserInfo(url)]),
+          ),
+        ];
       if (SECRET_SETTINGS.has(k) && v !== undefined && typeof v !== 'string') return [k, '***'];
       if (typeof v !== 'string') return [k, v];
       // Credentials inside any URL are hidden; other secrets entirely.
-      if (/^[a-z]+:\/\//.test(v)) return [k, v.replace(/\/\/[^@/]*@/, '//***@')];
+      if (/^[a-z]+:\/\//.test(v)) return [k, hideUserInfo(v)];
       return [k, SECRET_SETTINGS.has(k) ? '***' : v];
     }),
   );
 }
+
+const hideUserInfo = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@');

@@ -61,7 +61,7 @@ export function errorStatuses(route: Pick<RouteOptions, 'method' | 'url' | 'sche
   const headers = headerNames(schema.headers);
   const statuses = new Set<number>([429]); // every route is behind the gateway's rate limits
   if (schema.body || schema.querystring || schema.params || schema.headers) statuses.add(400);
-  if (access && access.kind !== 'public') {
+  if (access && access.kind === 'authenticated') {
     statuses.add(401);
     if (access.types || access.permission) statuses.add(403);
   }
@@ -82,7 +82,7 @@ export function documentRoute(route: RouteOptions): void {
     response[status] ??= problemSchema.describe(DESCRIPTIONS[status]!);
   route.schema = {
     ...(route.schema ?? {}),
-    ...(access && access.kind !== 'public' && !schema.security ? { security: [{ bearer: [] }] } : {}),
+    ...(access && access.kind === 'authenticated' && !schema.security ? { security: [{ bearer: [] }] } : {}),
     response,
   };
 }

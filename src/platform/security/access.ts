@@ -6,7 +6,9 @@ import type { PrincipalType } from './principal.js';
  */
 export type Access =
   | { kind: 'public' }
-  | { kind: 'authenticated'; types?: readonly PrincipalType[]; permission?: string };
+  | { kind: 'authenticated'; types?: readonly PrincipalType[]; permission?: string }
+  /** Internal service-to-service routes (platform/rpc): a service token, never a user's. */
+  | { kind: 'service' };
 
 export const access = {
   public: (): Access => ({ kind: 'public' }),

@@ -5,6 +5,7 @@ import type { HttpApp } from '../../platform/http/types.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import type { ServiceModule } from '../../platform/module.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
+import { isServiceToken } from '../../platform/rpc/service-token.js';
 import type { Access } from '../../platform/security/access.js';
 import { hasPermission, type Principal } from '../../platform/security/principal.js';
 import { type RateLimitSettings, registerRateLimits } from './rate-limit.js';
@@ -22,13 +23,13 @@ export interface GatewayOptions {
 }
 
 /**
- * The single public entry in embedded mode: CORS from an allowlist (security headers come with
- * every platform app, see platform/http/security-headers.ts), rate limits,
- * token verification and the per-route access check, then every enabled service's routes under
- * `/api/v1`. Every route must declare its access (secure by default): one that does not is
- * refused when the process starts rather than silently left open.
+ * What every public entry has, embedded or as the gateway process: CORS from an allowlist,
+ * the check that every route declares its access, and the rate limits.
  */
-export async function registerGateway(app: HttpApp, options: GatewayOptions): Promise<void> {
+export async function registerPublicEntry(
+  app: HttpApp,
+  options: Pick<GatewayOptions, 'corsOrigins' | 'logger' | 'rateLimits'>,
+): Promise<void> {
   await app.register(cors, {
     origin: options.corsOrigins.includes('*') ? true : options.corsOrigins,
     credentials: true,
@@ -49,11 +50,24 @@ export async function registerGateway(app: HttpApp, options: GatewayOptions): Pr
       metrics: options.rateLimits.metrics,
       apiPrefix: API_PREFIX,
     });
+}
+
+/**
+ * The single public entry in embedded mode (and of each service's API process in distributed
+ * mode): the public entry's CORS, access declarations and rate limits (security headers come with
+ * every platform app, see platform/http/security-headers.ts), token verification and the per-route
+ * access check, then every enabled service's routes under `/api/v1`. Every route must declare its
+ * access (secure by default): one that does not is refused when the process starts rather than
+ * silently left open.
+ */
+export async function registerGateway(app: HttpApp, options: GatewayOptions): Promise<void> {
+  await registerPublicEntry(app, options);
 
   // Authenticate and authorize before the body is parsed: an anonymous caller gets 401, not 400.
   app.addHook('onRequest', async (request) => {
     const rule = request.routeOptions.config?.access;
     if (!rule) return; // unmatched routes (404) and docs
+    if (rule.kind === 'service') return; // internal RPC routes check their service token themselves
     const principal = await principalFrom(request, options.authenticate);
     if (principal) request.principal = principal;
     enforce(rule, principal);
@@ -78,13 +92,16 @@ async function principalFrom(
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match)
     throw new AppError('unauthenticated', 'unauthenticated', 'Authorization must be "Bearer <token>"');
+  // Service tokens open internal routes only (platform/rpc): a public route never accepts one.
+  if (isServiceToken(match[1]!))
+    throw new AppError('unauthenticated', 'service_token_refused', 'Service tokens are not accepted here');
   if (!authenticate)
     throw new AppError('unavailable', 'auth_unavailable', 'The auth service is not enabled in this process');
   return authenticate(match[1]!);
 }
 
 export function enforce(rule: Access, principal: Principal | undefined): void {
-  if (rule.kind === 'public') return;
+  if (rule.kind === 'public' || rule.kind === 'service') return;
   if (!principal)
     throw new AppError('unauthenticated', 'unauthenticated', 'This endpoint requires a bearer token');
   if (rule.types && !rule.types.includes(principal.type))
