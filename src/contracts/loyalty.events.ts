@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { id, occurredAt } from './common.schemas.js';
 import { defineEvent } from './contract.js';
-import { CUSTOMER_NOTIFICATIONS, NOT_BUILT } from './deferred.js';
+import { NOT_BUILT } from './deferred.js';
 
 export const pointsChanged = defineEvent({
   topic: 'loyalty.points.changed',
   version: 1,
   publisher: 'loyalty',
-  consumers: [],
-  deferredConsumers: { notification: CUSTOMER_NOTIFICATIONS, analytics: NOT_BUILT.analytics },
+  consumers: ['notification'],
+  deferredConsumers: { analytics: NOT_BUILT.analytics },
   key: 'customer id',
   description:
     'Points earned, reversed, redeemed (at checkout), released (a failed or cancelled redemption), expired or adjusted.',
