@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { id, money, occurredAt, sku } from './common.schemas.js';
 import { defineEvent } from './contract.js';
-import { NOT_BUILT } from './deferred.js';
 
 // Pricing reads products through the catalog client when a price is set; it keeps no copy to refresh.
 const PRICING_READS_CATALOG =
@@ -69,13 +68,26 @@ export const priceChanged = defineEvent({
   }),
 });
 
+const review = z.object({ reviewId: id, productId: id, rating: z.number().int().min(1).max(5), occurredAt });
+
 export const reviewPublished = defineEvent({
   topic: 'review.review.published',
   version: 1,
   publisher: 'review',
-  consumers: [],
-  deferredConsumers: { analytics: NOT_BUILT.analytics, catalog: 'rating summary (issue 13)' },
+  consumers: ['catalog', 'analytics'],
   key: 'product id',
-  description: 'A review became visible (catalog keeps the rating summary).',
-  schema: z.object({ reviewId: id, productId: id, rating: z.number().int().min(1).max(5), occurredAt }),
+  description:
+    'A review became visible (published on posting or approved by a moderator); catalog keeps the rating summary.',
+  schema: review,
+});
+
+export const reviewRemoved = defineEvent({
+  topic: 'review.review.removed',
+  version: 1,
+  publisher: 'review',
+  consumers: ['catalog', 'analytics'],
+  key: 'product id',
+  description:
+    'A published review is no longer visible (rejected by a moderator or withdrawn by its author); catalog takes it out of the rating summary.',
+  schema: review,
 });

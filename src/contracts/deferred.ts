@@ -6,7 +6,6 @@ export const NOT_BUILT = {
   analytics: 'analytics does not ingest this topic yet (INGESTED_TOPICS in services/analytics)',
   loyalty: 'loyalty does not consume this topic',
   promotion: 'the promotion service is not built yet',
-  review: 'the review service is not built yet (issue 13)',
 } as const;
 
 /** Being built in issue 13; the contract lists the notification service once its consumer is registered. */

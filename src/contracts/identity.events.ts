@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { id, occurredAt } from './common.schemas.js';
 import { defineEvent, type ServiceName } from './contract.js';
-import { NOT_BUILT, STAFF_NOTIFICATIONS } from './deferred.js';
+import { STAFF_NOTIFICATIONS } from './deferred.js';
 
 /** auth, user (staff directory) and customer topics. Payloads carry ids, never raw PII (G10). */
 const principalType = z.enum(['customer', 'admin', 'shipper']);
@@ -94,8 +94,7 @@ export const customerDeleted = defineEvent({
   topic: 'customer.deleted',
   version: 1,
   publisher: 'customer',
-  consumers: ['auth', 'notification', 'order', 'analytics', 'loyalty'],
-  deferredConsumers: { review: NOT_BUILT.review },
+  consumers: ['auth', 'notification', 'order', 'analytics', 'loyalty', 'review'],
   key: 'customer id',
   description: 'GDPR erasure: every service erases or anonymizes what it holds about the customer (G10).',
   schema: z.object({ customerId: id, principalId: id, occurredAt }),

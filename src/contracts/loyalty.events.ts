@@ -1,14 +1,12 @@
 import { z } from 'zod';
 import { id, occurredAt } from './common.schemas.js';
 import { defineEvent } from './contract.js';
-import { CUSTOMER_NOTIFICATIONS } from './deferred.js';
 
 export const pointsChanged = defineEvent({
   topic: 'loyalty.points.changed',
   version: 1,
   publisher: 'loyalty',
-  consumers: ['analytics'],
-  deferredConsumers: { notification: CUSTOMER_NOTIFICATIONS },
+  consumers: ['analytics', 'notification'],
   key: 'customer id',
   description:
     'Points earned, reversed, redeemed (at checkout), released (a failed or cancelled redemption), expired or adjusted.',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { currency, id, lineItem, money, occurredAt, orderStatus, quantity, sku } from './common.schemas.js';
 import { defineEvent, type ServiceName } from './contract.js';
-import { CUSTOMER_STATISTICS, NOT_BUILT } from './deferred.js';
+import { CUSTOMER_STATISTICS } from './deferred.js';
 
 /** order topics. There is no orders.order.completed / .cancelled: read status_changed (A9). */
 export const orderStatusChanged = defineEvent({
@@ -18,10 +18,8 @@ export const orderStatusChanged = defineEvent({
     'loyalty',
     'promotion',
     'notification',
+    'review',
   ],
-  deferredConsumers: {
-    review: NOT_BUILT.review,
-  },
   key: 'order id',
   description:
     'THE order lifecycle topic; consumers switch on newStatus and ignore non-newer sequences (G6).',

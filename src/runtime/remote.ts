@@ -14,6 +14,7 @@ import { orderRpc } from '../services/order/contract/client.rpc.js';
 import { paymentRpc } from '../services/payment/contract/client.rpc.js';
 import { pricingRpc } from '../services/pricing/contract/client.rpc.js';
 import { promotionRpc } from '../services/promotion/contract/client.rpc.js';
+import { reviewRpc } from '../services/review/contract/client.rpc.js';
 import { shippingRpc } from '../services/shipping/contract/client.rpc.js';
 import { userRpc } from '../services/user/contract/client.rpc.js';
 import { warehouseRpc } from '../services/warehouse/contract/client.rpc.js';
@@ -35,6 +36,7 @@ export const RPC_TABLES: { [N in ServiceName]: RpcTable<Clients[N]> } = {
   fulfillment: fulfillmentRpc,
   analytics: analyticsRpc,
   loyalty: loyaltyRpc,
+  review: reviewRpc,
 };
 
 /** The API origin of a peer: `SERVICE_URL_<SERVICE>`, else SERVICE_URL_TEMPLATE; undefined with neither. */

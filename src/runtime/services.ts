@@ -21,6 +21,8 @@ import type { PricingClient } from '../services/pricing/contract/client.js';
 import { createPricingModule } from '../services/pricing/module.js';
 import type { PromotionClient } from '../services/promotion/contract/client.js';
 import { createPromotionModule } from '../services/promotion/module.js';
+import type { ReviewClient } from '../services/review/contract/client.js';
+import { createReviewModule } from '../services/review/module.js';
 import type { ShippingClient } from '../services/shipping/contract/client.js';
 import { createShippingModule } from '../services/shipping/module.js';
 import type { UserClient } from '../services/user/contract/client.js';
@@ -44,6 +46,7 @@ export interface Clients {
   fulfillment: FulfillmentClient;
   analytics: AnalyticsClient;
   loyalty: LoyaltyClient;
+  review: ReviewClient;
 }
 
 export type ServiceName = keyof Clients;
@@ -227,6 +230,12 @@ export const SERVICES: { [N in ServiceName]: ServiceDefinition<N> } = {
           ? { payments: { paymentsForOrder: (orderId) => clients.payment!.paymentsForOrder(orderId) } }
           : {}),
       }),
+  },
+  // Learns purchases from the order events; shows authors by first name when customer runs here.
+  review: {
+    needs: [],
+    create: (deps, clients, enabled) =>
+      createReviewModule({ ...deps, customers: enabled.has('customer') ? clients.customer : undefined }),
   },
   // Built last: it reads customers, staff, orders and shipments through their clients when those
   // run in this process, and watches every enabled service's dead letters and compensations. The

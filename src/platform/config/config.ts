@@ -181,6 +181,8 @@ export const settingsSchema = z.object({
   LOYALTY_JOB_BATCH_SIZE: int(1, 100_000).default(200),
   // What one point is worth at checkout, in minor units of the order's currency.
   LOYALTY_POINT_VALUE_MINOR: int(1, 1_000_000).default(1),
+  // Reviews (issue 13: docs/reviews.md): words or phrases that hold a review for moderation.
+  REVIEW_BANNED_WORDS: csv.default([]),
   // SMTP in production (smtp://user:pass@host:587 or smtps://…); memory sink otherwise.
   SMTP_URL: z
     .string()

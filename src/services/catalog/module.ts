@@ -7,6 +7,7 @@ import { createCategory } from './app/create-category.js';
 import { createProduct } from './app/create-product.js';
 import type { CatalogDeps } from './app/deps.js';
 import { productsByIds, productsBySkus } from './app/product-reads.js';
+import { ratingConsumers } from './consumers/rating.consumers.js';
 import type { CatalogClient } from './contract/client.js';
 import { catalogRepository as repo } from './data/catalog.repository.js';
 import type { CatalogDB } from './data/tables.js';
@@ -49,6 +50,7 @@ export function createCatalogModule(deps: CatalogModuleDeps): ServiceModule<Cata
     name: 'catalog',
     migrations: new URL('./data/migrations/', import.meta.url),
     publishes: ['catalog.product.created', 'catalog.product.updated'],
+    consumers: ratingConsumers(deps.clock),
     routes: (http) => registerCatalogRoutes(http, app),
     client,
   };

@@ -9,6 +9,7 @@ import { MemoryMailer } from './adapters/memory.mailer.js';
 import { createSmtpMailer } from './adapters/smtp.mailer.js';
 import type { NotificationDeps } from './app/deps.js';
 import { sendDirect } from './app/messages.js';
+import { loyaltyConsumers } from './consumers/loyalty.consumers.js';
 import { notificationConsumers } from './consumers/notification.consumers.js';
 import { opsConsumers } from './consumers/ops.consumers.js';
 import { orderConsumers } from './consumers/order.consumers.js';
@@ -126,6 +127,7 @@ export function createNotificationModule(deps: NotificationModuleDeps): ServiceM
       ...notificationConsumers(app, background, (addresses) => memory?.forget(addresses)),
       ...orderConsumers(app, background),
       ...opsConsumers(app, background),
+      ...loyaltyConsumers(app, background),
     ],
     jobs: [
       deliveryRetryJob(app, config.NOTIFICATION_RETRY_CRON),

@@ -27,9 +27,8 @@ const none: FactWriter = async () => {};
 
 /**
  * Every lifecycle topic that has a publisher today (04-services.md "analytics"), with the facts it
- * feeds; every one is also stored raw. Promotion usage and loyalty points are stored raw only (no
- * aggregate reads them yet); review.review.published joins this list when the review service exists
- * (docs/analytics.md).
+ * feeds; every one is also stored raw. Promotion usage, loyalty points and the review topics are
+ * stored raw only (no aggregate reads them yet; docs/analytics.md).
  */
 export const INGESTED_TOPICS: Partial<Record<Topic, FactWriter>> = {
   'orders.order.status_changed': (tx, e, d, now) => applyOrderStatus(tx, e, d.pii, now),
@@ -61,6 +60,8 @@ export const INGESTED_TOPICS: Partial<Record<Topic, FactWriter>> = {
   'user.status_changed': none,
   'promotion.usage.changed': none,
   'loyalty.points.changed': none,
+  'review.review.published': none,
+  'review.review.removed': none,
 };
 
 /** `orders.order.status_changed` → `analytics.orders-order-status-changed`. */

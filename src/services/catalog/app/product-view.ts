@@ -1,3 +1,4 @@
+import { type RatingSummary, summarize } from '../../review/contract/rating-summary.js';
 import type { Product } from '../contract/client.js';
 import type { CatalogDeps } from './deps.js';
 
@@ -7,6 +8,29 @@ export interface ProductView extends Product {
   price: { amount: string; currency: string } | null;
   /** Units available to sell, or null when unknown / no warehouse service. */
   available: number | null;
+  /** From the published reviews (review events); null while the product has none. */
+  rating: Pick<RatingSummary, 'count' | 'average'> | null;
+}
+
+/** The rating summaries of `ids`, read fresh (never cached: a review changes them at any time). */
+async function ratings(deps: CatalogDeps, ids: readonly string[]) {
+  const rows = await deps.db
+    .selectFrom('product_ratings')
+    .selectAll()
+    .where('product_id', 'in', ids)
+    .execute();
+  return new Map(
+    rows.map((r) => {
+      const { count, average } = summarize({
+        1: r.stars_1,
+        2: r.stars_2,
+        3: r.stars_3,
+        4: r.stars_4,
+        5: r.stars_5,
+      });
+      return [r.product_id, count > 0 ? { count, average } : null];
+    }),
+  );
 }
 
 /**
@@ -21,9 +45,13 @@ export async function toProductViews(
 ): Promise<ProductView[]> {
   if (products.length === 0) return [];
   const skus = products.map((p) => p.sku);
-  const [prices, stock] = await Promise.all([
+  const [prices, stock, rated] = await Promise.all([
     deps.prices ? deps.prices.quote(skus, currency) : undefined,
     deps.availability ? deps.availability.available(skus) : undefined,
+    ratings(
+      deps,
+      products.map((p) => p.id),
+    ),
   ]);
   return products.map((product) => {
     const price = prices?.get(product.sku);
@@ -32,6 +60,7 @@ export async function toProductViews(
       ...product,
       price: price ? { amount: price.amount.toString(), currency: price.currency } : null,
       available: available ?? null,
+      rating: rated.get(product.id) ?? null,
     };
   });
 }

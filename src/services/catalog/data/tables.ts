@@ -5,6 +5,20 @@ import type { Attributes, ProductStatus } from '../domain/product.js';
 export interface CatalogDB {
   categories: CategoriesTable;
   products: ProductsTable;
+  review_ratings: { review_id: string; product_id: string; rating: number; visible: boolean };
+  product_ratings: ProductRatingsTable;
+}
+
+export interface ProductRatingsTable {
+  product_id: string;
+  count: Generated<number>;
+  rating_sum: Generated<number>;
+  stars_1: Generated<number>;
+  stars_2: Generated<number>;
+  stars_3: Generated<number>;
+  stars_4: Generated<number>;
+  stars_5: Generated<number>;
+  updated_at: Date;
 }
 
 type Timestamp = ColumnType<Date, Date, Date>;

@@ -42,6 +42,19 @@ export const productSchema = z.object({
   updatedAt: z.string(),
   price: moneySchema.nullable().describe('Price in the requested currency; null when unpriced'),
   available: z.number().int().nullable().describe('Units available to sell; null when unknown'),
+  rating: z
+    .object({
+      count: z.number().int(),
+      average: z
+        .object({ numerator: z.number().int(), denominator: z.number().int() })
+        .nullable()
+        .describe('Exact average: sum of ratings / count, reduced'),
+    })
+    .nullable()
+    .optional()
+    .describe(
+      'Summary of the published reviews; null while there are none (GET /products/{id}/reviews has the histogram)',
+    ),
 });
 
 export const productPageSchema = z.object({

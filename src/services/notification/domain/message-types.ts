@@ -20,6 +20,7 @@ export const MESSAGE_CATEGORIES = {
   return_rejected: 'order',
   return_received: 'order',
   review_invitation: 'marketing',
+  points_changed: 'marketing',
   ops_stock_low: 'operator',
   ops_stock_reconciled: 'operator',
   ops_sla_breach: 'operator',

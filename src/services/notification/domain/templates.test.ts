@@ -39,6 +39,9 @@ const ANY = {
   attempts: 3,
   lastError: 'boom <x>',
   open: 4,
+  balance: 120,
+  gained: true,
+  change: 20,
 };
 
 describe('email templates (Handlebars)', () => {

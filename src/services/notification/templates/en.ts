@@ -154,6 +154,17 @@ You get this message because you agreed to review requests; change that in your 
 <ul>{{#each items}}<li><a href="{{url reviewUrl}}">Review {{sku}}</a></li>{{/each}}</ul>
 <p>You get this message because you agreed to review requests; change that in your account preferences.</p>`,
   },
+  points_changed: {
+    subject: 'Your points balance is now {{balance}}',
+    text: `Hi {{firstName}},
+
+{{#if gained}}You received {{change}} points{{else}}{{change}} points were taken from your account{{/if}} ({{reason}}){{#if shortId}} for order {{shortId}}{{/if}}. Your balance is now {{balance}} points.
+
+You get this message because you agreed to marketing email; change that in your account preferences.`,
+    html: `<p>Hi {{firstName}},</p>
+<p>{{#if gained}}You received <strong>{{change}}</strong> points{{else}}<strong>{{change}}</strong> points were taken from your account{{/if}} ({{reason}}){{#if shortId}} for order <strong>{{shortId}}</strong>{{/if}}. Your balance is now <strong>{{balance}}</strong> points.</p>
+<p>You get this message because you agreed to marketing email; change that in your account preferences.</p>`,
+  },
   ops_stock_low: {
     subject: '[ops] Low stock: {{sku}}',
     text: 'Stock of {{sku}} in warehouse {{warehouseId}} is down to {{available}} available (threshold {{threshold}}).',
