@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FULFILLMENT_STATUSES, ORDER_STATUSES, SHIPMENT_STATUSES } from './statuses.js';
 
 /** Shared building blocks of event payloads. Amounts are integer minor units as strings (principle 6). */
 export const id = z.uuid();
@@ -8,40 +9,7 @@ export const minorUnits = z.string().regex(/^-?\d+$/, 'integer minor units');
 export const money = z.object({ amount: minorUnits, currency });
 export const sku = z.string().min(1).max(64);
 export const quantity = z.number().int().positive();
-export const orderStatus = z.enum([
-  'pending',
-  'confirmed',
-  'processing',
-  'shipped',
-  'delivered',
-  'completed',
-  'cancelled',
-  'return_requested',
-  'returned',
-  'partially_returned',
-  'refunded',
-]);
-export const fulfillmentStatus = z.enum([
-  'pending',
-  'picking',
-  'picked',
-  'packing',
-  'packed',
-  'ready_to_ship',
-  'shipped',
-  'completed',
-  'cancelled',
-]);
-export const shipmentStatus = z.enum([
-  'created',
-  'label_created',
-  'in_transit',
-  'out_for_delivery',
-  'delivered',
-  'failed_delivery',
-  'returned_to_sender',
-  'cancelled',
-  'carrier_pending',
-  'manual',
-]);
+export const orderStatus = z.enum(ORDER_STATUSES);
+export const fulfillmentStatus = z.enum(FULFILLMENT_STATUSES);
+export const shipmentStatus = z.enum(SHIPMENT_STATUSES);
 export const lineItem = z.object({ sku, productId: id.optional(), quantity, unitPrice: money.optional() });

@@ -136,3 +136,27 @@ export function ActionButton({
     </span>
   );
 }
+
+/** A "Status" filter of a list: any, or one of `statuses`. */
+export function StatusFilter({
+  name,
+  value,
+  statuses,
+  onChange,
+}: {
+  name: string;
+  value: string;
+  statuses: readonly string[];
+  onChange: (status: string) => void;
+}) {
+  return (
+    <Field label="Status" name={name}>
+      <select name={name} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">any</option>
+        {statuses.map((s) => (
+          <option key={s}>{s}</option>
+        ))}
+      </select>
+    </Field>
+  );
+}

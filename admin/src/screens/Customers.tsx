@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Can } from '../api/auth';
 import { api } from '../api/session';
 import { DataTable, type Page, Pager, useCursor } from '../components/DataTable';
-import { check, errorsOf, Field, FormError, useApiForm } from '../components/Form';
+import { check, errorsOf, Field, FormError, StatusFilter, useApiForm } from '../components/Form';
 import { QueryState } from '../components/QueryState';
 import { dateTime, money, query, shortId } from '../lib/format';
 
@@ -165,20 +165,15 @@ export function CustomersScreen() {
     <section>
       <h1>Customers</h1>
       <div className="filters">
-        <Field label="Status" name="status">
-          <select
-            value={status}
-            onChange={(e) => {
-              pager.reset();
-              setStatus(e.target.value);
-            }}
-          >
-            <option value="">any</option>
-            {['pending_verification', 'active', 'suspended', 'deleted'].map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </Field>
+        <StatusFilter
+          name="status"
+          value={status}
+          statuses={['pending_verification', 'active', 'suspended', 'deleted']}
+          onChange={(s) => {
+            pager.reset();
+            setStatus(s);
+          }}
+        />
         <Field label="Email" name="email">
           <input
             value={email}

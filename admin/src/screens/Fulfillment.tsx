@@ -2,26 +2,16 @@ import { useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import { FULFILLMENT_STATUSES } from '../../../src/contracts/statuses.js';
 import { Can, useCan } from '../api/auth';
 import { api } from '../api/session';
 import type { Fulfillment } from '../api/types';
 import { useWarehouses } from '../api/warehouses';
 import { DataTable, type Page, Pager, useCursor } from '../components/DataTable';
-import { ActionButton, Field, FormError, useApiForm } from '../components/Form';
+import { ActionButton, Field, FormError, StatusFilter, useApiForm } from '../components/Form';
 import { QueryState } from '../components/QueryState';
 import { dateTime, query, shortId } from '../lib/format';
 
-const STATUSES = [
-  'pending',
-  'picking',
-  'picked',
-  'packing',
-  'packed',
-  'ready_to_ship',
-  'shipped',
-  'completed',
-  'cancelled',
-];
 const KEY = ['fulfillments'];
 
 /** `900, 1200` → one package per weight; a message when one is not a whole number of grams. */
@@ -157,20 +147,15 @@ export function FulfillmentScreen() {
             ))}
           </select>
         </Field>
-        <Field label="Status" name="status">
-          <select
-            value={status}
-            onChange={(e) => {
-              pager.reset();
-              setStatus(e.target.value);
-            }}
-          >
-            <option value="">any</option>
-            {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </Field>
+        <StatusFilter
+          name="status"
+          value={status}
+          statuses={FULFILLMENT_STATUSES}
+          onChange={(s) => {
+            pager.reset();
+            setStatus(s);
+          }}
+        />
       </div>
       <Can permission="fulfillment:write">
         <form className="bulk" onSubmit={picklist.onSubmit}>

@@ -3,9 +3,11 @@ import { Fragment, useState } from 'react';
 import { Can } from '../api/auth';
 import { api } from '../api/session';
 import { DataTable } from '../components/DataTable';
-import { ActionButton, Field } from '../components/Form';
+import { ActionButton, StatusFilter } from '../components/Form';
 import { QueryState } from '../components/QueryState';
 import { dateTime, query } from '../lib/format';
+
+const DEAD_LETTER_STATUSES = ['open', 'replayed', 'discarded'];
 
 interface DeadLetter {
   id: string;
@@ -54,14 +56,7 @@ function DeadLetters() {
   return (
     <div className="card">
       <h2>Dead letters</h2>
-      <Field label="Status" name="dlq-status">
-        <select value={status} onChange={(e) => setStatus(e.target.value)}>
-          <option value="">any</option>
-          <option>open</option>
-          <option>replayed</option>
-          <option>discarded</option>
-        </select>
-      </Field>
+      <StatusFilter name="dlq-status" value={status} statuses={DEAD_LETTER_STATUSES} onChange={setStatus} />
       <QueryState query={letters} isEmpty={(d) => d.items.length === 0} empty="No dead letters.">
         {(d) => (
           <table data-testid="dlq">

@@ -2,27 +2,14 @@ import { useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import { ORDER_STATUSES } from '../../../src/contracts/statuses.js';
 import { Can } from '../api/auth';
 import { api } from '../api/session';
 import type { Order } from '../api/types';
 import { DataTable, type Page, Pager, useCursor } from '../components/DataTable';
-import { check, errorsOf, Field, FormError, useApiForm } from '../components/Form';
+import { check, errorsOf, Field, FormError, StatusFilter, useApiForm } from '../components/Form';
 import { QueryState } from '../components/QueryState';
 import { dateTime, money, query, shortId } from '../lib/format';
-
-export const ORDER_STATUSES = [
-  'pending',
-  'confirmed',
-  'processing',
-  'shipped',
-  'delivered',
-  'completed',
-  'cancelled',
-  'return_requested',
-  'returned',
-  'partially_returned',
-  'refunded',
-];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -86,18 +73,12 @@ export function OrdersScreen() {
           setFilters(draft);
         }}
       >
-        <Field label="Status" name="status">
-          <select
-            name="status"
-            value={draft.status}
-            onChange={(e) => setDraft({ ...draft, status: e.target.value })}
-          >
-            <option value="">any</option>
-            {ORDER_STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </Field>
+        <StatusFilter
+          name="status"
+          value={draft.status}
+          statuses={ORDER_STATUSES}
+          onChange={(status) => setDraft({ ...draft, status })}
+        />
         <Field label="Customer id" name="customerId" error={invalid}>
           <input
             value={draft.customerId}

@@ -2,26 +2,23 @@ import { useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import { SHIPMENT_STATUSES } from '../../../src/contracts/statuses.js';
 import { Can } from '../api/auth';
 import { api } from '../api/session';
 import type { ReturnRequest, Shipment } from '../api/types';
 import { DataTable, type Page, Pager, useCursor } from '../components/DataTable';
-import { ActionButton, check, errorsOf, Field, FormError, useApiForm } from '../components/Form';
+import {
+  ActionButton,
+  check,
+  errorsOf,
+  Field,
+  FormError,
+  StatusFilter,
+  useApiForm,
+} from '../components/Form';
 import { QueryState } from '../components/QueryState';
 import { dateTime, money, query, shortId } from '../lib/format';
 
-const SHIPMENT_STATUSES = [
-  'created',
-  'label_created',
-  'in_transit',
-  'out_for_delivery',
-  'delivered',
-  'failed_delivery',
-  'returned_to_sender',
-  'cancelled',
-  'carrier_pending',
-  'manual',
-];
 const RETURN_STATUSES = ['requested', 'approved', 'rejected', 'received', 'completed'];
 
 function StatusUpdate({ shipment }: { shipment: Shipment }) {
@@ -136,7 +133,7 @@ function ListOf<T extends { id: string }>({
 }: {
   title: string;
   path: string;
-  statuses: string[];
+  statuses: readonly string[];
   columns: ColumnDef<T>[];
   queryKey: string;
 }) {
@@ -149,20 +146,15 @@ function ListOf<T extends { id: string }>({
   return (
     <>
       <h2>{title}</h2>
-      <Field label="Status" name={`${queryKey}-status`}>
-        <select
-          value={status}
-          onChange={(e) => {
-            pager.reset();
-            setStatus(e.target.value);
-          }}
-        >
-          <option value="">any</option>
-          {statuses.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </Field>
+      <StatusFilter
+        name={`${queryKey}-status`}
+        value={status}
+        statuses={statuses}
+        onChange={(s) => {
+          pager.reset();
+          setStatus(s);
+        }}
+      />
       <QueryState query={list}>
         {(page) => (
           <>
