@@ -1,8 +1,7 @@
-import { defineConsumer } from '../../../platform/eventing/index.js';
 import type { NotificationDeps } from '../app/deps.js';
-import { type Background, queueForEvent } from '../app/messages.js';
-import type { NotificationDB } from '../data/tables.js';
+import type { Background } from '../app/messages.js';
 import { orderLinks } from '../domain/links.js';
+import { messageConsumer } from './message-consumer.js';
 
 /** How the message names why the balance moved (the event's `kind`). */
 const REASONS = {
@@ -23,33 +22,25 @@ const REASONS = {
 export function loyaltyConsumers(deps: NotificationDeps, background: Background) {
   const links = orderLinks(deps.storefrontUrl);
   return [
-    defineConsumer<'loyalty.points.changed', NotificationDB>({
+    messageConsumer(deps, background, {
       subscription: 'notification.points-changed',
       topic: 'loyalty.points.changed',
       // Loyalty announces no zero change; a zero here would tell the customer nothing.
       accepts: ({ data }) => data.points !== 0,
-      async handle(tx, event, ctx) {
-        const d = event.data;
-        await queueForEvent(
-          tx,
-          deps,
-          { background, afterCommit: ctx.afterCommit },
-          {
-            sourceKey: `points:${d.transactionId}`,
-            template: 'points_changed',
-            target: { kind: 'customer', customerId: d.customerId },
-            data: {
-              kind: d.kind,
-              reason: REASONS[d.kind],
-              gained: d.points > 0,
-              change: Math.abs(d.points),
-              balance: d.balance,
-              orderId: d.orderId,
-              shortId: d.orderId ? links.shortId(d.orderId) : null,
-            },
-          },
-        );
-      },
+      message: ({ data: d }) => ({
+        sourceKey: `points:${d.transactionId}`,
+        template: 'points_changed',
+        target: { kind: 'customer', customerId: d.customerId },
+        data: {
+          kind: d.kind,
+          reason: REASONS[d.kind],
+          gained: d.points > 0,
+          change: Math.abs(d.points),
+          balance: d.balance,
+          orderId: d.orderId,
+          shortId: d.orderId ? links.shortId(d.orderId) : null,
+        },
+      }),
     }),
   ];
 }

@@ -3,6 +3,7 @@ import type { NotificationDeps } from '../app/deps.js';
 import { type Background, queueForEvent } from '../app/messages.js';
 import type { NotificationDB } from '../data/tables.js';
 import { orderLinks } from '../domain/links.js';
+import { messageConsumer } from './message-consumer.js';
 
 /**
  * Customer messages for every moment of an order: confirmed, shipped (carrier and tracking link),
@@ -112,29 +113,21 @@ export function orderConsumers(deps: NotificationDeps, background: Background) {
     },
   });
 
-  const refund = defineConsumer<'payments.refund.completed', NotificationDB>({
+  // The owner is looked up at delivery, outside this transaction (see shipped).
+  const refund = messageConsumer(deps, background, {
     subscription: 'notification.refund-completed',
     topic: 'payments.refund.completed',
-    async handle(tx, event, ctx) {
-      const d = event.data;
-      // The owner is looked up at delivery, outside this transaction (see shipped).
-      await queueForEvent(
-        tx,
-        deps,
-        { background, afterCommit: ctx.afterCommit },
-        {
-          sourceKey: `refund:${d.refundId}`,
-          template: 'refund_completed',
-          target: { kind: 'orderOwner', orderId: d.orderId },
-          data: {
-            orderId: d.orderId,
-            shortId: links.shortId(d.orderId),
-            amount: d.amount,
-            fullyRefunded: d.fullyRefunded,
-          },
-        },
-      );
-    },
+    message: ({ data: d }) => ({
+      sourceKey: `refund:${d.refundId}`,
+      template: 'refund_completed',
+      target: { kind: 'orderOwner', orderId: d.orderId },
+      data: {
+        orderId: d.orderId,
+        shortId: links.shortId(d.orderId),
+        amount: d.amount,
+        fullyRefunded: d.fullyRefunded,
+      },
+    }),
   });
 
   const returnMessage = <
