@@ -16,6 +16,17 @@ export interface Customer {
   password: string;
 }
 
+/** A default address in Germany: what puts a customer in a country segment (rules `countries: ['DE']`). */
+export const GERMAN_ADDRESS = {
+  firstName: 'Ada',
+  lastName: 'L',
+  line1: 'Hauptstr. 1',
+  city: 'Berlin',
+  postalCode: '10115',
+  country: 'DE',
+  isDefault: true,
+};
+
 export const uniqueEmail = (prefix = 'shopper') =>
   `${prefix}-${randomBytes(5).toString('hex')}@test.orderline.local`;
 

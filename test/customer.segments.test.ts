@@ -5,7 +5,14 @@ import type { PlatformTables } from '../src/platform/eventing/platform.tables.js
 import { newId } from '../src/platform/ids.js';
 import { createMetrics } from '../src/platform/observability/metrics.js';
 import { Scheduler } from '../src/platform/scheduler/scheduler.js';
-import { customerToken, registered, SERVICES, TEST_ENV, verifiedCustomer } from './customer.fixtures.js';
+import {
+  customerToken,
+  GERMAN_ADDRESS,
+  registered,
+  SERVICES,
+  TEST_ENV,
+  verifiedCustomer,
+} from './customer.fixtures.js';
 import { bearer, loginAs, startTestPlatform, TEST_DATABASES, type TestPlatform } from './harness.js';
 import { deliver, refundEvent, type SyntheticOrder, statusEvent } from './lifecycle.fixtures.js';
 
@@ -155,15 +162,7 @@ describe.each(TEST_DATABASES)('customer segments on %s', (kind) => {
       method: 'POST',
       url: '/api/v1/customers/me/addresses',
       headers: bearer(token),
-      payload: {
-        firstName: 'Ada',
-        lastName: 'L',
-        line1: 'Hauptstr. 1',
-        city: 'Berlin',
-        postalCode: '10115',
-        country: 'DE',
-        isDefault: true,
-      },
+      payload: GERMAN_ADDRESS,
     });
     expect(address.statusCode, address.body).toBe(201);
     const [a, b, c, d, e] = people as [

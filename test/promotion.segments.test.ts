@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/platform/ids.js';
+import { GERMAN_ADDRESS } from './customer.fixtures.js';
 import { TEST_DATABASES } from './harness.js';
 import { type PromoWorld, type Shopper, startPromoWorld } from './promotion.fixtures.js';
 
@@ -19,20 +20,7 @@ describe.each(TEST_DATABASES)('segment-bound promotions on %s', (kind) => {
   afterAll(() => w?.close());
 
   const addGermanAddress = async (shopper: Shopper) => {
-    const res = await w.inject(
-      'POST',
-      '/customers/me/addresses',
-      {
-        firstName: 'Ada',
-        lastName: 'L',
-        line1: 'Hauptstr. 1',
-        city: 'Berlin',
-        postalCode: '10115',
-        country: 'DE',
-        isDefault: true,
-      },
-      shopper.headers,
-    );
+    const res = await w.inject('POST', '/customers/me/addresses', GERMAN_ADDRESS, shopper.headers);
     expect(res.statusCode, res.body).toBe(201);
   };
 

@@ -6,6 +6,7 @@ import { defineConsumer } from '../eventing/declarations.js';
 import {
   createTestDatabase,
   databaseKinds,
+  productCreated,
   type TestDatabase,
   testConfig,
   testLogger,
@@ -80,15 +81,6 @@ const updated = defineConsumer<'catalog.product.updated', WarehouseDB>({
       )
       .execute();
   },
-});
-
-const product = (productId: string, name = 'Blue mug') => ({
-  productId,
-  sku: `SKU-${productId.slice(0, 8)}`,
-  name,
-  category: 'kitchen',
-  status: 'active' as const,
-  occurredAt: new Date().toISOString(),
 });
 
 export function describeBusScenarios(
@@ -175,7 +167,8 @@ export function describeBusScenarios(
         ((await metrics.registry.getSingleMetric('orderline_consumer_deliveries_total')?.get())?.values ?? [])
           .filter((v) => v.labels.subscription === subscription)
           .reduce((sum, v) => sum + v.value, 0);
-      const createdEnvelope = (id: string) => buildEnvelope('catalog.product.created', id, product(id));
+      const createdEnvelope = (id: string) =>
+        buildEnvelope('catalog.product.created', id, productCreated(id));
       const inboxRows = async (eventIds: string[]) =>
         (
           await wh
@@ -193,7 +186,7 @@ export function describeBusScenarios(
             .insertInto('products')
             .values({ product_id: productId, name: name ?? 'Blue mug' })
             .execute();
-          await tx.publish('catalog.product.created', productId, product(productId, name));
+          await tx.publish('catalog.product.created', productId, productCreated(productId, name));
         });
       const unpublished = async () =>
         Number(
@@ -282,7 +275,7 @@ export function describeBusScenarios(
         const id = crypto.randomUUID();
         const versions = [1, 2, 3].map((v) =>
           buildEnvelope('catalog.product.updated', id, {
-            ...product(id, `name v${v}`),
+            ...productCreated(id, `name v${v}`),
             changedFields: ['name'],
             version: v,
           }),
@@ -367,7 +360,7 @@ export function describeBusScenarios(
         for (let v = 1; v <= 15; v++) {
           await transaction(catalog, (tx) =>
             tx.publish('catalog.product.updated', id, {
-              ...product(id, `v${v}`),
+              ...productCreated(id, `v${v}`),
               changedFields: ['name'],
               version: v,
             }),
@@ -394,7 +387,7 @@ export function describeBusScenarios(
         await expect(
           transaction(catalog, async (tx) => {
             await tx.insertInto('products').values({ product_id: id, name: 'x' }).execute();
-            await tx.publish('catalog.product.created', id, { ...product(id), sku: '' });
+            await tx.publish('catalog.product.created', id, { ...productCreated(id), sku: '' });
           }),
         ).rejects.toMatchObject({ code: 'event_contract_violation' });
         expect(
@@ -404,7 +397,7 @@ export function describeBusScenarios(
           0,
         );
 
-        const good = buildEnvelope('catalog.product.created', id, product(id));
+        const good = buildEnvelope('catalog.product.created', id, productCreated(id));
         const bad = { ...good, data: { ...(good.data as object), sku: 42 } };
         expect(await h.bus.publish([bad as EventEnvelope])).toEqual([undefined]);
         await waitFor(

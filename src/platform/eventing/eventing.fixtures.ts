@@ -100,6 +100,16 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   );
 }
 
+/** A valid `catalog.product.created` payload: the event the platform's own eventing tests publish. */
+export const productCreated = (productId: string, name = 'Blue mug') => ({
+  productId,
+  sku: `SKU-${productId.slice(0, 8)}`,
+  name,
+  category: 'kitchen',
+  status: 'active' as const,
+  occurredAt: new Date().toISOString(),
+});
+
 export const testLogger = (): Logger =>
   createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', service: 'test' });
 

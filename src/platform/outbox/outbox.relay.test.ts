@@ -2,22 +2,19 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../contracts/index.js';
 import { systemClock } from '../clock.js';
-import { createTestDatabase, type TestDatabase, testLogger, waitFor } from '../eventing/eventing.fixtures.js';
+import {
+  createTestDatabase,
+  productCreated,
+  type TestDatabase,
+  testLogger,
+  waitFor,
+} from '../eventing/eventing.fixtures.js';
 import { eventingMetrics } from '../eventing/eventing.metrics.js';
 import type { PlatformTables } from '../eventing/platform.tables.js';
 import { createMetrics } from '../observability/metrics.js';
 import { transaction } from './outbox.publisher.js';
 import { OutboxRelay } from './outbox.relay.js';
 import { createOutboxStore, type OutboxStore } from './outbox.store.js';
-
-const payload = (productId: string) => ({
-  productId,
-  sku: 'SKU-1',
-  name: 'Mug',
-  category: null,
-  status: 'active' as const,
-  occurredAt: new Date().toISOString(),
-});
 
 /** When the relay reads the next retry time: only when it may have changed, never after a clean cycle. */
 describe('outbox relay: next-due reads', () => {
@@ -86,7 +83,7 @@ describe('outbox relay: next-due reads', () => {
       await waitFor(async () => ops.includes('due'), 'the start-up poll', 5000);
       const keys = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
       for (const key of keys) {
-        await transaction(db, (tx) => tx.publish('catalog.product.created', key, payload(key)));
+        await transaction(db, (tx) => tx.publish('catalog.product.created', key, productCreated(key)));
         await waitFor(() => published(key), `row ${key} published`, 5000);
       }
       // After each clean cycle that claimed rows, the relay went to sleep without a due-time read.
@@ -102,10 +99,10 @@ describe('outbox relay: next-due reads', () => {
       // the 60 s idle poll.
       const flaky = crypto.randomUUID();
       failing.add(flaky);
-      await transaction(db, (tx) => tx.publish('catalog.product.created', flaky, payload(flaky)));
+      await transaction(db, (tx) => tx.publish('catalog.product.created', flaky, productCreated(flaky)));
       await waitFor(async () => seen.get(flaky) === 1, 'first (failed) publish', 5000);
       const other = crypto.randomUUID();
-      await transaction(db, (tx) => tx.publish('catalog.product.created', other, payload(other)));
+      await transaction(db, (tx) => tx.publish('catalog.product.created', other, productCreated(other)));
       await waitFor(() => published(other), 'the other row published', 5000);
       await waitFor(() => published(flaky), 'the failed row retried and published', 5000);
       expect(seen.get(flaky)).toBe(2);

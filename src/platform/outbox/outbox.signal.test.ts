@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../eventing/eventing.fixtures.js';
+import { createTestDatabase, productCreated, type TestDatabase } from '../eventing/eventing.fixtures.js';
 import type { PlatformTables } from '../eventing/platform.tables.js';
 import { outboxSignal, publish, transaction } from './outbox.publisher.js';
 
@@ -24,21 +24,12 @@ describe('outbox relay signal', () => {
     await tdb.cleanup();
   });
 
-  const event = () => ({
-    productId: crypto.randomUUID(),
-    sku: 'SKU-1',
-    name: 'Mug',
-    category: null,
-    status: 'active' as const,
-    occurredAt: new Date().toISOString(),
-  });
-
   it('wakes only the publishing service, once, after the commit (never before it: no empty claim)', async () => {
     woken.catalog = 0;
     woken.warehouse = 0;
     await transaction(db, async (tx) => {
-      await tx.publish('catalog.product.created', 'p1', event());
-      await tx.publish('catalog.product.created', 'p1', event());
+      await tx.publish('catalog.product.created', 'p1', productCreated(crypto.randomUUID()));
+      await tx.publish('catalog.product.created', 'p1', productCreated(crypto.randomUUID()));
       expect(woken.catalog).toBe(0);
     });
     expect(woken).toEqual({ catalog: 1, warehouse: 0 });
@@ -48,7 +39,7 @@ describe('outbox relay signal', () => {
     woken.catalog = 0;
     await expect(
       transaction(db, async (tx) => {
-        await tx.publish('catalog.product.created', 'p1', event());
+        await tx.publish('catalog.product.created', 'p1', productCreated(crypto.randomUUID()));
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
@@ -66,7 +57,7 @@ describe('outbox relay signal', () => {
   it('wakes the publisher from a plain Kysely transaction too (at once: it cannot see the commit)', async () => {
     woken.catalog = 0;
     await db.transaction().execute(async (tx) => {
-      await publish(tx, 'catalog.product.created', 'p2', event());
+      await publish(tx, 'catalog.product.created', 'p2', productCreated(crypto.randomUUID()));
     });
     expect(woken.catalog).toBe(1);
   });

@@ -4,6 +4,7 @@ import { systemClock } from '../clock.js';
 import {
   createTestDatabase,
   databaseKinds,
+  productCreated,
   type TestDatabase,
   testLogger,
 } from '../eventing/eventing.fixtures.js';
@@ -23,14 +24,6 @@ const settings: RelaySettings = {
   retentionMs: 7 * 86_400_000,
   retry: { maxAttempts: 3, baseMs: 1, maxMs: 2 },
 };
-const payload = (productId: string) => ({
-  productId,
-  sku: 'SKU-1',
-  name: 'Mug',
-  category: null,
-  status: 'active' as const,
-  occurredAt: new Date().toISOString(),
-});
 
 for (const kind of databaseKinds()) {
   describe(`outbox on ${kind}`, () => {
@@ -45,16 +38,21 @@ for (const kind of databaseKinds()) {
     it('only accepts a transaction, and an unknown topic or bad payload fails the transaction', async () => {
       const id = crypto.randomUUID();
       // @ts-expect-error — a Kysely that is not a Transaction is refused by the type (conventions §6)…
-      await expect(publish(db, 'catalog.product.created', id, payload(id))).rejects.toThrow(
+      await expect(publish(db, 'catalog.product.created', id, productCreated(id))).rejects.toThrow(
         /inside a transaction/,
       );
       await expect(
-        transaction(db, (tx) => tx.publish('no.such.topic' as 'catalog.product.created', id, payload(id))),
+        transaction(db, (tx) =>
+          tx.publish('no.such.topic' as 'catalog.product.created', id, productCreated(id)),
+        ),
       ).rejects.toMatchObject({ code: 'event_contract_violation' });
       await expect(
         transaction(db, async (tx) => {
-          await tx.publish('catalog.product.created', id, payload(id));
-          await tx.publish('catalog.product.created', id, { ...payload(id), status: 'sold' as 'active' });
+          await tx.publish('catalog.product.created', id, productCreated(id));
+          await tx.publish('catalog.product.created', id, {
+            ...productCreated(id),
+            status: 'sold' as 'active',
+          });
         }),
       ).rejects.toMatchObject({ code: 'event_contract_violation' });
       expect(await db.selectFrom('outbox').selectAll().where('key', '=', id).execute()).toHaveLength(0);
@@ -65,9 +63,13 @@ for (const kind of databaseKinds()) {
       const a = crypto.randomUUID();
       const b = crypto.randomUUID();
       await transaction(db, async (tx) => {
-        await tx.publish('catalog.product.created', a, payload(a));
-        await tx.publish('catalog.product.updated', a, { ...payload(a), changedFields: [], version: 2 });
-        await tx.publish('catalog.product.created', b, payload(b));
+        await tx.publish('catalog.product.created', a, productCreated(a));
+        await tx.publish('catalog.product.updated', a, {
+          ...productCreated(a),
+          changedFields: [],
+          version: 2,
+        });
+        await tx.publish('catalog.product.created', b, productCreated(b));
       });
       const first = await store.claim(1, 1000, new Date());
       expect(first.map((r) => r.key)).toEqual([a]);
@@ -103,7 +105,7 @@ for (const kind of databaseKinds()) {
         settings,
       });
       const id = crypto.randomUUID();
-      await transaction(db, (tx) => tx.publish('catalog.product.created', id, payload(id)));
+      await transaction(db, (tx) => tx.publish('catalog.product.created', id, productCreated(id)));
       for (let i = 0; i < 3; i++) {
         await new Promise((r) => setTimeout(r, 10)); // let the (2 ms max) backoff pass
         expect(await relay.runOnce()).toBe(1);
@@ -120,14 +122,14 @@ for (const kind of databaseKinds()) {
     it('purges published rows older than the retention only', async () => {
       const store = createOutboxStore(db);
       const id = crypto.randomUUID();
-      await transaction(db, (tx) => tx.publish('catalog.product.created', id, payload(id)));
+      await transaction(db, (tx) => tx.publish('catalog.product.created', id, productCreated(id)));
       await db
         .updateTable('outbox')
         .set({ status: 'published', published_at: new Date(Date.now() - 8 * 86_400_000) })
         .where('key', '=', id)
         .execute();
       const fresh = crypto.randomUUID();
-      await transaction(db, (tx) => tx.publish('catalog.product.created', fresh, payload(fresh)));
+      await transaction(db, (tx) => tx.publish('catalog.product.created', fresh, productCreated(fresh)));
       await db
         .updateTable('outbox')
         .set({ status: 'published', published_at: new Date() })
