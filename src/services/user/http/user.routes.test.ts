@@ -74,7 +74,7 @@ describe.each(TEST_DATABASES)('staff admin API (%s)', (database) => {
     const res = await create({ type: 'admin', roles: ['catalog_manager', 'support'] });
     expect(res.json()).toMatchObject({
       roles: ['catalog_manager', 'support'],
-      permissions: ['catalog:write', 'customers:read', 'orders:read'],
+      permissions: ['catalog:write', 'customers:read', 'orders:read', 'reviews:read'],
     });
     expect((await create({ roles: [] })).json()).toMatchObject({ roles: [], permissions: [] });
   });
@@ -182,12 +182,17 @@ describe.each(TEST_DATABASES)('staff admin API (%s)', (database) => {
     expect(res.json().items).toEqual([
       { name: 'admin', description: expect.any(String), permissions: ['*'] },
       { name: 'catalog_manager', description: expect.any(String), permissions: ['catalog:write'] },
+      { name: 'moderator', description: expect.any(String), permissions: ['reviews:read', 'reviews:write'] },
       {
         name: 'shipper',
         description: expect.any(String),
         permissions: ['fulfillment:read', 'fulfillment:write', 'shipping:write'],
       },
-      { name: 'support', description: expect.any(String), permissions: ['customers:read', 'orders:read'] },
+      {
+        name: 'support',
+        description: expect.any(String),
+        permissions: ['customers:read', 'orders:read', 'reviews:read'],
+      },
     ]);
   });
 
