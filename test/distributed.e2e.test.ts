@@ -20,7 +20,7 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, createPostgresDatabase } from './databases
  */
 const GROUPS: Record<string, string[]> = {
   identity: ['user', 'customer', 'auth', 'notification'],
-  catalog: ['catalog', 'pricing', 'warehouse', 'shipping', 'promotion', 'loyalty'],
+  catalog: ['catalog', 'pricing', 'warehouse', 'shipping', 'promotion', 'loyalty', 'review'],
   order: ['order'],
   payment: ['payment'],
   ops: ['fulfillment', 'analytics'],
